@@ -1,0 +1,92 @@
+#include "broker/broker_files.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+namespace smsim::broker {
+
+std::string render_server_properties(const BrokerSettings& settings, const BrokerLayout& layout) {
+  const std::string host = settings.host;
+  const auto port = settings.port;
+  const auto controller_port = settings.effective_controller_port();
+  // Ordered: reading the file top to bottom tells the story of the node.
+  std::vector<std::pair<std::string, std::string>> entries = {
+      {"process.roles", "broker,controller"},
+      {"node.id", "1"},
+      {"controller.quorum.voters", fmt::format("1@{}:{}", host, controller_port)},
+      {"listeners", fmt::format("PLAINTEXT://{}:{},CONTROLLER://{}:{}", host, port, host, controller_port)},
+      {"advertised.listeners", fmt::format("PLAINTEXT://{}:{}", host, port)},
+      {"controller.listener.names", "CONTROLLER"},
+      {"inter.broker.listener.name", "PLAINTEXT"},
+      {"listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"},
+      {"log.dirs", layout.data_dir().string()},
+      // A single node cannot replicate: every internal topic gets one replica.
+      {"offsets.topic.replication.factor", "1"},
+      {"transaction.state.log.replication.factor", "1"},
+      {"transaction.state.log.min.isr", "1"},
+      // Fewer offsets partitions: the first consumer group on a fresh broker is ready in ~1 s, not ~5.
+      {"offsets.topic.num.partitions", "10"},
+      // Senders join one by one; waiting 3 s before the first rebalance only delays a campaign.
+      {"group.initial.rebalance.delay.ms", "0"},
+      // smsim creates its topics with the partition counts it needs; typos must not create topics.
+      {"auto.create.topics.enable", "false"},
+      {"num.partitions", "1"},
+  };
+  for (const auto& [name, value] : settings.overrides) {
+    bool replaced = false;
+    for (auto& entry : entries) {
+      if (entry.first == name) {
+        entry.second = value;
+        replaced = true;
+      }
+    }
+    if (!replaced) entries.emplace_back(name, value);
+  }
+  std::string out = "# Written by `smsim kafka start` on every start; edit with --broker-config name=value.\n";
+  for (const auto& [name, value] : entries) out += fmt::format("{}={}\n", name, value);
+  return out;
+}
+
+std::string render_log4j_properties(const BrokerLayout& layout) {
+  return fmt::format(
+      "# Written by `smsim kafka start`.\n"
+      "log4j.rootLogger=INFO, file\n"
+      "log4j.appender.file=org.apache.log4j.RollingFileAppender\n"
+      "log4j.appender.file.File={}\n"
+      "log4j.appender.file.MaxFileSize=20MB\n"
+      "log4j.appender.file.MaxBackupIndex=3\n"
+      "log4j.appender.file.layout=org.apache.log4j.PatternLayout\n"
+      "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n\n"
+      "log4j.logger.kafka.request.logger=WARN\n"
+      "log4j.logger.state.change.logger=WARN\n"
+      "log4j.logger.kafka.controller=INFO\n"
+      "log4j.logger.org.apache.kafka.raft=INFO\n",
+      layout.server_log().string());
+}
+
+std::string new_cluster_id(std::mt19937_64& random) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::array<unsigned char, 16> bytes{};
+  bool all_zero = true;
+  while (all_zero) {
+    for (auto& b : bytes) {
+      b = static_cast<unsigned char>(random() & 0xff);
+      if (b != 0) all_zero = false;
+    }
+  }
+  std::string out;
+  // 16 bytes = 5 groups of 3 bytes (20 chars) + 1 byte (2 chars), no padding.
+  for (std::size_t i = 0; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  const unsigned last = bytes[15];
+  out += kAlphabet[(last >> 2) & 63];
+  out += kAlphabet[(last << 4) & 63];
+  return out;
+}
+
+}  // namespace smsim::broker
