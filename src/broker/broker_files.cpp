@@ -64,16 +64,11 @@ std::string render_log4j_properties(const BrokerLayout& layout) {
       layout.server_log().string());
 }
 
-std::string new_cluster_id(std::mt19937_64& random) {
+namespace {
+std::string encode_uuid(std::mt19937_64& random) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::array<unsigned char, 16> bytes{};
-  bool all_zero = true;
-  while (all_zero) {
-    for (auto& b : bytes) {
-      b = static_cast<unsigned char>(random() & 0xff);
-      if (b != 0) all_zero = false;
-    }
-  }
+  for (auto& b : bytes) b = static_cast<unsigned char>(random() & 0xff);
   std::string out;
   // 16 bytes = 5 groups of 3 bytes (20 chars) + 1 byte (2 chars), no padding.
   for (std::size_t i = 0; i + 2 < bytes.size(); i += 3) {
@@ -88,5 +83,17 @@ std::string new_cluster_id(std::mt19937_64& random) {
   out += kAlphabet[(last << 4) & 63];
   return out;
 }
+}  // namespace
+
+std::string new_cluster_id(std::mt19937_64& random) {
+  std::string out;
+  // Like Kafka's Uuid.randomUuid(): never zero, and never starting with '-', which command-line
+  // parsers (kafka-storage's among them) would read as an option.
+  while (out.empty() || out.front() == '-' || out == "AAAAAAAAAAAAAAAAAAAAAA") {
+    out = encode_uuid(random);
+  }
+  return out;
+}
+
 
 }  // namespace smsim::broker

@@ -152,8 +152,8 @@ void LocalBroker::format_storage_if_needed(const fs::path& java) const {
   spdlog::info("formatting broker storage in {} (cluster id {})", layout_.data_dir().string(), cluster_id);
   const int code = os::run_and_wait({
       .argv = {java.string(), "-Xmx256m", "-Dlog4j.configuration=file:" + layout_.log4j_properties().string(),
-               "-cp", classpath(), "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c",
-               layout_.server_properties().string()},
+               "-cp", classpath(), "kafka.tools.StorageTool", "format", "--cluster-id=" + cluster_id,
+               "--config=" + layout_.server_properties().string()},
       .output_file = layout_.format_log(),
       .working_directory = layout_.root,
   });
