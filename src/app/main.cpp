@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/kafka_command.hpp"
+#include "app/service_commands.hpp"
 #include "common/error.hpp"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
   });
 
   smsim::app::add_kafka_command(app);
+  smsim::app::add_gateway_command(app);
+  smsim::app::add_sender_command(app);
 
   try {
     app.parse(argc, argv);

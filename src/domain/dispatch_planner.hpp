@@ -1,0 +1,79 @@
+#pragma once
+// Where the next message should go so that work follows capacity.
+//
+// Kafka gives each sender its own partitions of sms-messages. If messages were spread evenly over
+// partitions (the original exercise), a sender four times slower than another would get the same
+// share and the campaign would wait for it. Instead the gateway keeps each sender's queue short:
+// it publishes the next message to a partition whose owner has *credit* — fewer messages
+// outstanding (published to its partitions, not yet reported finished) than its target depth,
+// which is its window plus what it can finish in `lead_time`. Fast senders drain their queues
+// sooner and so receive more; the campaign ends within a few slow-sender message times of ideal.
+//
+// Ownership comes from the senders' heartbeats (their consumer group assignment); outstanding
+// counts move with dispatches and status reports and are re-synchronised from consumer lag.
+//
+// Pure and single-threaded: the gateway's Dispatcher serialises calls under its own mutex.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/duration.hpp"
+
+namespace smsim::domain {
+
+struct SenderCapacity {
+  std::string sender_id;
+  Duration mean{};   // mean simulated send time
+  int window = 1;    // messages in flight at once
+};
+
+class DispatchPlanner {
+ public:
+  struct Options {
+    Duration lead_time = std::chrono::milliseconds(50);  // covers publish -> consume latency
+    std::int64_t max_outstanding_per_sender = 2000;      // bounds a zero-delay sender's queue
+    std::int64_t sender_timeout_ms = 6000;               // silent longer than this: not live
+  };
+
+  DispatchPlanner() : DispatchPlanner(Options{}) {}
+  explicit DispatchPlanner(Options options) : options_(options) {}
+
+  /// A sender says which partitions it owns now (empty: none; leaving: it is going away).
+  void on_heartbeat(const SenderCapacity& sender, const std::vector<std::int32_t>& partitions, bool leaving,
+                    std::int64_t now_ms);
+  void on_dispatched(std::int32_t partition);
+  void on_finished(std::int32_t partition);
+  /// Replaces the estimate with a measured one (consumer lag plus unacknowledged publishes).
+  void set_outstanding(std::int32_t partition, std::int64_t count);
+
+  /// A partition whose live owner has credit, preferring the owner with the most room relative to
+  /// its target; nullopt when every live sender is full (or none is live).
+  std::optional<std::int32_t> next_partition(std::int64_t now_ms) const;
+
+  /// How many messages the sender may have outstanding.
+  std::int64_t target_depth(const SenderCapacity& sender) const;
+
+  int live_senders(std::int64_t now_ms) const;
+  std::int64_t outstanding(std::int32_t partition) const;
+  std::int64_t outstanding_total() const;
+
+ private:
+  struct SenderState {
+    SenderCapacity capacity;
+    std::vector<std::int32_t> partitions;
+    std::int64_t last_heard_ms = 0;
+  };
+  bool is_live(const SenderState& s, std::int64_t now_ms) const {
+    return now_ms - s.last_heard_ms <= options_.sender_timeout_ms;
+  }
+
+  Options options_;
+  std::map<std::string, SenderState> senders_;
+  std::map<std::int32_t, std::string> owner_of_;  // partition -> sender id (newest claim wins)
+  std::map<std::int32_t, std::int64_t> outstanding_;
+};
+
+}  // namespace smsim::domain

@@ -1,0 +1,287 @@
+#include "gateway/dispatcher.hpp"
+
+#include <librdkafka/rdkafkacpp.h>
+#include <spdlog/spdlog.h>
+
+#include "kafka/errors.hpp"
+
+namespace smsim::gateway {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Dispatcher::Ticket {
+  std::shared_ptr<Campaign> campaign;  // null for checkpoint records
+  std::uint64_t index = 0;
+  std::int32_t partition = -1;         // chosen partition, -1 when left to the key hash
+};
+
+namespace {
+constexpr auto kCheckpointIntervalMs = 500;
+constexpr auto kMaintenanceIntervalMs = 1000;
+}  // namespace
+
+Dispatcher::Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topics, std::string sender_group,
+                       DispatchMode mode, domain::DeliveryStatistics& statistics)
+    : config_(config),
+      topics_(std::move(topics)),
+      sender_group_(std::move(sender_group)),
+      mode_(mode),
+      statistics_(statistics) {
+  producer_ = std::make_unique<kafka::Producer>(
+      config_,
+      std::map<std::string, std::string>{{"acks", "all"},
+                                         {"enable.idempotence", "true"},
+                                         // Credit mode wants each message on its way at once; eager mode batches.
+                                         {"linger.ms", mode_ == DispatchMode::Credit ? "1" : "5"},
+                                         {"batch.num.messages", "10000"},
+                                         // Partitions added for new senders become usable within a second.
+                                         {"topic.metadata.refresh.interval.ms", "1000"}},
+      [this](const kafka::Delivery& d) { on_delivery(d); });
+  admin_ = std::make_unique<kafka::TopicAdmin>(config_);
+  partitions_ = admin_->partition_count(topics_.messages).value_or(0);
+
+  auto conf = kafka::make_conf(config_, {{"group.id", sender_group_}, {"enable.auto.commit", "false"}});
+  std::string error;
+  lag_reader_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (!lag_reader_) throw kafka::KafkaError("cannot create the lag reader: " + error);
+}
+
+Dispatcher::~Dispatcher() {
+  stop();
+  if (lag_reader_) lag_reader_->close();
+}
+
+void Dispatcher::add_campaign(const records::CampaignSpec& spec, std::uint64_t published) {
+  std::lock_guard lock(mutex_);
+  if (campaigns_.count(spec.campaign_id)) return;
+  auto campaign = std::make_shared<Campaign>(
+      Campaign{spec, domain::MessageGenerator(spec.campaign_id, spec.seed, spec.generator)});
+  campaign->next_index = std::min(published, spec.count);
+  campaign->checkpointed = campaign->next_index;
+  campaigns_[spec.campaign_id] = campaign;
+  if (campaign->has_work()) queue_.push_back(campaign);
+  wake_.notify_all();
+}
+
+void Dispatcher::on_heartbeat(const records::Heartbeat& h) {
+  std::lock_guard lock(mutex_);
+  planner_.on_heartbeat({h.settings.sender_id,
+                         std::chrono::duration_cast<Duration>(std::chrono::duration<double>(h.settings.mean_s)),
+                         h.settings.window},
+                        h.partitions, h.leaving, h.at_ms);
+  wake_.notify_all();
+}
+
+void Dispatcher::on_finished(std::int32_t partition) {
+  std::lock_guard lock(mutex_);
+  planner_.on_finished(partition);
+  wake_.notify_all();
+}
+
+void Dispatcher::start() {
+  reconcile_outstanding();
+  std::lock_guard lock(mutex_);
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Dispatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_) return;
+    running_ = false;
+    wake_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+  producer_->flush(10'000);
+  producer_->poll(0);
+  checkpoint(now_ms());
+  producer_->flush(5'000);
+}
+
+void Dispatcher::run() {
+  std::int64_t last_checkpoint = 0;
+  std::int64_t last_maintenance = 0;
+  while (true) {
+    std::shared_ptr<Campaign> campaign;
+    std::uint64_t index = 0;
+    std::int32_t partition = kafka::Producer::kAnyPartition;
+    {
+      std::unique_lock lock(mutex_);
+      if (!running_) break;
+      while (!queue_.empty() && !queue_.front()->has_work()) queue_.pop_front();
+      std::optional<std::int32_t> chosen;
+      if (!queue_.empty() && mode_ == DispatchMode::Credit) chosen = planner_.next_partition(now_ms());
+      const bool can_send = !queue_.empty() && (mode_ == DispatchMode::Eager || chosen.has_value());
+      if (can_send) {
+        campaign = queue_.front();
+        if (!campaign->retry.empty()) {
+          index = campaign->retry.front();
+          campaign->retry.pop_front();
+        } else {
+          index = campaign->next_index++;
+        }
+        campaign->unacked.insert(index);
+        if (chosen) {
+          partition = *chosen;
+          planner_.on_dispatched(partition);
+          ++unacked_per_partition_[partition];
+        }
+      } else if (producer_->queued() == 0) {
+        // Nothing to do until a sender finishes something, a heartbeat arrives or a campaign starts.
+        wake_.wait_for(lock, std::chrono::milliseconds(20));
+      }
+    }
+    if (campaign) {
+      const auto message = campaign->generator.at(index);
+      auto* ticket = new Ticket{campaign, index, partition};
+      const auto err =
+          producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, now_ms()), ticket);
+      if (err != RdKafka::ERR_NO_ERROR) {
+        // Typically a partition added a moment ago that our metadata does not show yet: undo, and
+        // give the metadata refresh a moment before trying again.
+        delete ticket;
+        spdlog::debug("cannot publish to {} partition {}: {}", topics_.messages, partition, RdKafka::err2str(err));
+        std::lock_guard lock(mutex_);
+        campaign->retry.push_front(index);
+        if (partition >= 0) {
+          planner_.on_finished(partition);
+          --unacked_per_partition_[partition];
+        }
+      }
+      producer_->poll(err == RdKafka::ERR_NO_ERROR ? 0 : 50);
+    } else {
+      producer_->poll(5);
+    }
+    const auto now = now_ms();
+    if (now - last_checkpoint >= kCheckpointIntervalMs) {
+      checkpoint(now);
+      last_checkpoint = now;
+    }
+    if (now - last_maintenance >= kMaintenanceIntervalMs) {
+      grow_partitions_if_needed(now);
+      if (mode_ == DispatchMode::Credit) reconcile_outstanding();
+      last_maintenance = now;
+    }
+  }
+}
+
+void Dispatcher::on_delivery(const kafka::Delivery& delivery) {
+  std::unique_ptr<Ticket> ticket(static_cast<Ticket*>(delivery.opaque));
+  if (!ticket || !ticket->campaign) return;  // a checkpoint record
+  std::lock_guard lock(mutex_);
+  if (ticket->partition >= 0) --unacked_per_partition_[ticket->partition];
+  auto& campaign = *ticket->campaign;
+  if (delivery.error != RdKafka::ERR_NO_ERROR) {
+    spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
+                 ticket->index, RdKafka::err2str(delivery.error));
+    if (ticket->partition >= 0) planner_.on_finished(ticket->partition);
+    campaign.retry.push_back(ticket->index);
+    if (std::find(queue_.begin(), queue_.end(), ticket->campaign) == queue_.end()) queue_.push_back(ticket->campaign);
+    return;
+  }
+  if (ticket->partition < 0) planner_.on_dispatched(delivery.partition);
+  const auto before = campaign.durable();
+  campaign.unacked.erase(ticket->index);
+  if (campaign.durable() != before) statistics_.set_published(campaign.spec.campaign_id, campaign.durable());
+}
+
+void Dispatcher::checkpoint(std::int64_t now) {
+  std::vector<records::CampaignProgress> due;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, campaign] : campaigns_) {
+      const auto durable = campaign->durable();
+      if (durable > campaign->checkpointed) {
+        campaign->checkpointed = durable;
+        due.push_back({id, durable, now});
+      }
+    }
+  }
+  for (const auto& progress : due) {
+    producer_->produce(topics_.campaigns, kafka::Producer::kAnyPartition, records::progress_key(progress.campaign_id),
+                       records::encode_progress(progress), nullptr);
+  }
+}
+
+void Dispatcher::grow_partitions_if_needed(std::int64_t now) {
+  int live = 0;
+  {
+    std::lock_guard lock(mutex_);
+    live = planner_.live_senders(now);
+  }
+  if (live <= partitions_) return;
+  try {
+    partitions_ = admin_->ensure_partitions(topics_.messages, live);
+    spdlog::info("{} now has {} partitions for {} live senders", topics_.messages, partitions_, live);
+  } catch (const std::exception& e) {
+    spdlog::warn("cannot grow {} to {} partitions: {}", topics_.messages, live, e.what());
+  }
+}
+
+void Dispatcher::reconcile_outstanding() {
+  // Measured queue per partition: end offset minus the senders' committed offset, plus publishes
+  // not yet acknowledged. It over-counts by what senders finished but have not committed yet, so
+  // it is an upper bound: it caps the running estimate, and replaces it when far above (after a
+  // restart, or duplicates that made the estimate drift low).
+  try {
+    const int partitions = admin_->partition_count(topics_.messages).value_or(0);
+    if (partitions <= 0) return;
+    std::vector<RdKafka::TopicPartition*> tps;
+    for (int p = 0; p < partitions; ++p) tps.push_back(RdKafka::TopicPartition::create(topics_.messages, p));
+    if (lag_reader_->committed(tps, 5000) != RdKafka::ERR_NO_ERROR) {
+      RdKafka::TopicPartition::destroy(tps);
+      return;
+    }
+    std::map<std::int32_t, std::int64_t> measured;
+    for (auto* tp : tps) {
+      std::int64_t low = 0, high = 0;
+      if (lag_reader_->query_watermark_offsets(topics_.messages, tp->partition(), &low, &high, 5000) !=
+          RdKafka::ERR_NO_ERROR) {
+        continue;
+      }
+      const std::int64_t committed = tp->offset() >= 0 ? tp->offset() : low;
+      measured[tp->partition()] = std::max<std::int64_t>(0, high - committed);
+    }
+    RdKafka::TopicPartition::destroy(tps);
+    std::lock_guard lock(mutex_);
+    for (const auto& [partition, lag] : measured) {
+      const auto upper = lag + std::max<std::int64_t>(0, unacked_per_partition_[partition]);
+      const auto estimate = planner_.outstanding(partition);
+      if (estimate > upper || upper - estimate > 64) planner_.set_outstanding(partition, upper);
+    }
+  } catch (const std::exception& e) {
+    spdlog::debug("reconciling outstanding messages: {}", e.what());
+  }
+}
+
+std::vector<CampaignView> Dispatcher::campaigns() const {
+  std::lock_guard lock(mutex_);
+  std::vector<CampaignView> out;
+  for (const auto& [id, c] : campaigns_) out.push_back({c->spec, c->durable(), c->next_index});
+  std::sort(out.begin(), out.end(),
+            [](const CampaignView& a, const CampaignView& b) { return a.spec.created_at_ms > b.spec.created_at_ms; });
+  return out;
+}
+
+std::optional<CampaignView> Dispatcher::campaign(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = campaigns_.find(id);
+  if (it == campaigns_.end()) return std::nullopt;
+  return CampaignView{it->second->spec, it->second->durable(), it->second->next_index};
+}
+
+int Dispatcher::live_senders() const {
+  std::lock_guard lock(mutex_);
+  return planner_.live_senders(now_ms());
+}
+
+std::int64_t Dispatcher::outstanding() const {
+  std::lock_guard lock(mutex_);
+  return planner_.outstanding_total();
+}
+
+}  // namespace smsim::gateway

@@ -1,0 +1,109 @@
+#pragma once
+// Publishes the messages of accepted campaigns to sms-messages, where capacity is.
+//
+// A campaign is a spec (id, seed, count, text settings) recorded in sms-campaigns before it was
+// accepted; its messages are generated on demand (MessageGenerator::at), so a 10M campaign costs
+// no memory. In `credit` mode (default) each message goes to a partition chosen by the
+// DispatchPlanner (a live sender with room in its queue); in `eager` mode, the original
+// exercise's behaviour, everything is published at once, spread by key hash. Every publish is
+// acks=all through an idempotent producer; the durable prefix of each campaign is checkpointed to
+// sms-campaigns so a restarted gateway resumes where it was (re-publishing at most the unconfirmed
+// tail; duplicates carry the same message id and are counted once).
+//
+// Lifecycle: add campaigns and feed heartbeats/finishes at any time; start() runs the publishing
+// thread, stop() joins it. Threads: public methods are thread-safe (one mutex); librdkafka
+// delivery callbacks run on the publishing thread.
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "domain/delivery_statistics.hpp"
+#include "domain/dispatch_planner.hpp"
+#include "domain/message_generator.hpp"
+#include "kafka/producer.hpp"
+#include "kafka/topic_admin.hpp"
+#include "kafka/topics.hpp"
+#include "records/records.hpp"
+
+namespace RdKafka {
+class KafkaConsumer;
+}
+
+namespace smsim::gateway {
+
+enum class DispatchMode { Credit, Eager };
+
+struct CampaignView {
+  records::CampaignSpec spec;
+  std::uint64_t published = 0;   // durable in sms-messages (contiguous prefix)
+  std::uint64_t dispatched = 0;  // handed to the producer
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topics, std::string sender_group,
+             DispatchMode mode, domain::DeliveryStatistics& statistics);
+  ~Dispatcher();
+
+  /// A campaign to publish, resuming after `published` messages already durable.
+  void add_campaign(const records::CampaignSpec& spec, std::uint64_t published);
+  void on_heartbeat(const records::Heartbeat& heartbeat);
+  /// A message read from `partition` was reported finished for the first time.
+  void on_finished(std::int32_t partition);
+
+  void start();
+  void stop();
+
+  std::vector<CampaignView> campaigns() const;
+  std::optional<CampaignView> campaign(const std::string& id) const;
+  int live_senders() const;
+  std::int64_t outstanding() const;
+  DispatchMode mode() const { return mode_; }
+
+ private:
+  struct Campaign {
+    records::CampaignSpec spec;
+    domain::MessageGenerator generator;
+    std::uint64_t next_index = 0;     // next never-dispatched index
+    std::deque<std::uint64_t> retry;  // indices whose publish failed
+    std::set<std::uint64_t> unacked;  // dispatched, not yet durable
+    std::uint64_t checkpointed = 0;
+    std::uint64_t durable() const { return unacked.empty() ? next_index : *unacked.begin(); }
+    bool has_work() const { return !retry.empty() || next_index < spec.count; }
+  };
+  struct Ticket;  // per published record, carried through librdkafka
+
+  void run();
+  void on_delivery(const kafka::Delivery& delivery);
+  void checkpoint(std::int64_t now_ms);
+  void grow_partitions_if_needed(std::int64_t now_ms);
+  void reconcile_outstanding();
+
+  kafka::ClientConfig config_;
+  kafka::TopicNames topics_;
+  std::string sender_group_;
+  DispatchMode mode_;
+  domain::DeliveryStatistics& statistics_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  domain::DispatchPlanner planner_;
+  std::map<std::string, std::shared_ptr<Campaign>> campaigns_;
+  std::deque<std::shared_ptr<Campaign>> queue_;  // campaigns with work, oldest first
+  std::map<std::int32_t, std::int64_t> unacked_per_partition_;
+  int partitions_ = 0;
+  bool running_ = false;
+
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<kafka::TopicAdmin> admin_;
+  std::unique_ptr<RdKafka::KafkaConsumer> lag_reader_;  // reads the senders' committed offsets
+  std::thread thread_;
+};
+
+std::int64_t now_ms();
+
+}  // namespace smsim::gateway

@@ -1,0 +1,231 @@
+#include "gateway/gateway_service.hpp"
+
+#include <httplib.h>
+#include <librdkafka/rdkafkacpp.h>
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <random>
+
+#include "common/error.hpp"
+#include "domain/delivery_statistics.hpp"
+#include "gateway/monitor_view.hpp"
+#include "gateway/status_listener.hpp"
+#include "kafka/errors.hpp"
+#include "kafka/producer.hpp"
+#include "kafka/topic_admin.hpp"
+
+namespace smsim::gateway {
+namespace {
+
+using nlohmann::json;
+
+void reply_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void reply_error(httplib::Response& res, int status, const std::string& field, const std::string& message) {
+  json body{{"error", message}};
+  body["field"] = field.empty() ? json(nullptr) : json(field);
+  reply_json(res, status, body);
+}
+
+}  // namespace
+
+class GatewayService::Impl {
+ public:
+  explicit Impl(const GatewaySettings& settings) : settings_(settings) {}
+
+  void start_pipeline() {
+    {
+      kafka::TopicAdmin admin(settings_.kafka);
+      kafka::ensure_topics(admin, settings_.topics, 1);
+    }
+    campaign_writer_ = std::make_unique<kafka::Producer>(
+        settings_.kafka, std::map<std::string, std::string>{{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "0"}},
+        [](const kafka::Delivery& d) {
+          auto* promise = static_cast<std::promise<RdKafka::ErrorCode>*>(d.opaque);
+          if (promise) promise->set_value(d.error);
+        });
+    dispatcher_ = std::make_unique<Dispatcher>(settings_.kafka, settings_.topics, settings_.sender_group,
+                                               settings_.dispatch, statistics_);
+    // Accepted campaigns first, so that status records replayed next find their campaign.
+    const auto stored = load_campaigns(settings_.kafka, settings_.topics.campaigns);
+    for (const auto& c : stored) {
+      statistics_.register_campaign(c.spec.campaign_id, c.spec.count, c.spec.created_at_ms);
+      statistics_.set_published(c.spec.campaign_id, c.published);
+      dispatcher_->add_campaign(c.spec, c.published);
+    }
+    if (!stored.empty()) spdlog::info("resumed {} campaign(s) from {}", stored.size(), settings_.topics.campaigns);
+    listener_ = std::make_unique<StatusListener>(settings_.kafka, settings_.topics, statistics_, *dispatcher_);
+    listener_->start();
+    if (!listener_->wait_caught_up(std::chrono::seconds(60))) {
+      spdlog::warn("status replay has not caught up after 60 s; dispatching anyway");
+    }
+    dispatcher_->start();
+  }
+
+  void stop_pipeline() {
+    if (dispatcher_) dispatcher_->stop();
+    if (listener_) listener_->stop();
+  }
+
+  void install_routes(httplib::Server& server) {
+    server.Post("/produce-messages", [this](const httplib::Request& req, httplib::Response& res) { produce(req, res); });
+    server.Get("/monitor", [this](const httplib::Request&, httplib::Response& res) {
+      const auto now = now_ms();
+      reply_json(res, 200, monitor_json(statistics_.snapshot(now), figures(), now));
+    });
+    server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(prometheus_text(statistics_.snapshot(now_ms()), figures()), "text/plain; version=0.0.4");
+    });
+    server.Get("/api/campaigns", [this](const httplib::Request&, httplib::Response& res) {
+      const auto now = now_ms();
+      const auto snapshot = statistics_.snapshot(now);
+      json list = json::array();
+      for (const auto& view : dispatcher_->campaigns()) list.push_back(campaign_json(view, snapshot, now));
+      reply_json(res, 200, {{"campaigns", list}});
+    });
+    server.Get(R"(/api/campaigns/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const auto view = dispatcher_->campaign(req.matches[1]);
+      if (!view) return reply_error(res, 404, "campaign_id", "no campaign with id '" + std::string(req.matches[1]).substr(0, 64) + "'");
+      const auto now = now_ms();
+      reply_json(res, 200, campaign_json(*view, statistics_.snapshot(now), now));
+    });
+    server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { reply_json(res, 200, {{"status", "ok"}}); });
+    // Known paths with the wrong method: 405 naming the allowed one.
+    const auto wrong_method = [](const char* allowed) {
+      return [allowed](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("Allow", allowed);
+        reply_error(res, 405, "", fmt::format("{} is not allowed here; use {}", req.method, allowed));
+      };
+    };
+    for (const char* path : {"/monitor", "/metrics", "/api/campaigns", "/healthz"}) {
+      server.Post(path, wrong_method("GET"));
+      server.Put(path, wrong_method("GET"));
+      server.Delete(path, wrong_method("GET"));
+    }
+    server.Get("/produce-messages", wrong_method("POST"));
+    server.Put("/produce-messages", wrong_method("POST"));
+    server.Delete("/produce-messages", wrong_method("POST"));
+    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (res.status == 404) {
+        reply_error(res, 404, "", "no such endpoint: " + req.path.substr(0, 200));
+      } else if (res.status == 413) {
+        reply_error(res, 413, "", "the request body is too large");
+      } else {
+        reply_error(res, res.status, "", fmt::format("HTTP {}", res.status));
+      }
+    });
+    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "internal error";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      spdlog::error("request failed: {}", what);
+      reply_error(res, 500, "", what);
+    });
+  }
+
+ private:
+  GatewayFigures figures() const {
+    GatewayFigures g;
+    g.dispatch_mode = settings_.dispatch == DispatchMode::Credit ? "credit" : "eager";
+    g.live_senders = dispatcher_->live_senders();
+    g.outstanding = dispatcher_->outstanding();
+    g.status_consumer_lag = listener_->lag();
+    g.invalid_records = listener_->invalid_records();
+    return g;
+  }
+
+  void produce(const httplib::Request& req, httplib::Response& res) {
+    const auto parsed = parse_produce_request(req.body, req.get_header_value("Content-Type"), settings_.limits);
+    if (const auto* error = std::get_if<RequestError>(&parsed)) {
+      return reply_error(res, error->status, error->field, error->message);
+    }
+    const auto& request = std::get<ProduceRequest>(parsed);
+    records::CampaignSpec spec;
+    {
+      std::lock_guard lock(random_mutex_);
+      spec.campaign_id = domain::new_campaign_id(random_);
+      spec.seed = request.seed.value_or(random_() | 1);
+    }
+    spec.count = request.num_messages;
+    spec.generator = request.generator;
+    spec.created_at_ms = now_ms();
+    // Durable before we say yes: a crash after this reply cannot lose the campaign.
+    std::promise<RdKafka::ErrorCode> written;
+    auto result = written.get_future();
+    campaign_writer_->produce(settings_.topics.campaigns, kafka::Producer::kAnyPartition, spec.campaign_id,
+                              records::encode_campaign(spec), &written);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (result.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready &&
+           std::chrono::steady_clock::now() < deadline) {
+      campaign_writer_->poll(20);
+    }
+    if (result.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready || result.get() != RdKafka::ERR_NO_ERROR) {
+      // The promise must outlive a late delivery report: flush before it goes out of scope.
+      campaign_writer_->flush(30'000);
+      return reply_error(res, 503, "", "Kafka did not confirm the campaign; nothing was accepted, try again");
+    }
+    statistics_.register_campaign(spec.campaign_id, spec.count, spec.created_at_ms);
+    dispatcher_->add_campaign(spec, 0);
+    spdlog::info("campaign {} accepted: {} messages, {}..{} chars, {}", spec.campaign_id, spec.count,
+                 spec.generator.min_length, spec.generator.max_length, domain::to_string(spec.generator.alphabet));
+    const auto view = dispatcher_->campaign(spec.campaign_id);
+    json body = campaign_json(*view, statistics_.snapshot(now_ms()), now_ms());
+    body["status_url"] = "/api/campaigns/" + spec.campaign_id;
+    body["accepted"] = true;
+    reply_json(res, 202, body);
+  }
+
+  const GatewaySettings& settings_;
+  domain::DeliveryStatistics statistics_;
+  std::unique_ptr<kafka::Producer> campaign_writer_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<StatusListener> listener_;
+  std::mutex random_mutex_;
+  std::mt19937_64 random_{std::random_device{}()};
+};
+
+GatewayService::GatewayService(GatewaySettings settings) : settings_(std::move(settings)) {}
+
+GatewayService::~GatewayService() = default;
+
+void GatewayService::run() {
+  httplib::Server server;
+  server.new_task_queue = [threads = settings_.http_threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(settings_.max_body_bytes);
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  server.set_keep_alive_timeout(5);
+  impl_ = std::make_unique<Impl>(settings_);
+  impl_->install_routes(server);
+  // Bind first: a taken port fails before we spend time on Kafka.
+  const int port = settings_.port == 0 ? server.bind_to_any_port(settings_.host) : (server.bind_to_port(settings_.host, settings_.port) ? settings_.port : -1);
+  if (port < 0) {
+    throw Error(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine); choose another with --port",
+                            settings_.host, settings_.port));
+  }
+  impl_->start_pipeline();
+  bound_port_.store(port);
+  spdlog::info("gateway listening on http://{}:{} (Kafka {}, dispatch {})", settings_.host, port,
+               settings_.kafka.bootstrap_servers, settings_.dispatch == DispatchMode::Credit ? "credit" : "eager");
+  std::thread stopper([this, &server] {
+    while (!stop_requested_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    server.stop();
+  });
+  server.listen_after_bind();
+  stop_requested_.store(true);
+  stopper.join();
+  impl_->stop_pipeline();
+}
+
+void GatewayService::stop() { stop_requested_.store(true); }
+
+}  // namespace smsim::gateway

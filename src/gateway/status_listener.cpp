@@ -1,0 +1,177 @@
+#include "gateway/status_listener.hpp"
+
+#include <librdkafka/rdkafkacpp.h>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <random>
+
+#include "kafka/errors.hpp"
+
+namespace smsim::gateway {
+namespace {
+
+std::string random_suffix() {
+  std::random_device device;
+  return std::to_string(device()) + std::to_string(device());
+}
+
+std::unique_ptr<RdKafka::KafkaConsumer> make_replay_consumer(const kafka::ClientConfig& config,
+                                                             const std::string& purpose) {
+  // A fresh group id with no committed offsets: always starts at the beginning, never commits.
+  auto conf = kafka::make_conf(config, {{"group.id", "smsim-gateway-" + purpose + "-" + random_suffix()},
+                                        {"enable.auto.commit", "false"},
+                                        {"auto.offset.reset", "earliest"},
+                                        {"enable.partition.eof", "true"},
+                                        {"topic.metadata.refresh.interval.ms", "2000"},
+                                        {"reconnect.backoff.max.ms", "1000"}});
+  std::string error;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (!consumer) throw kafka::KafkaError("cannot create a consumer: " + error);
+  return consumer;
+}
+
+}  // namespace
+
+StatusListener::StatusListener(const kafka::ClientConfig& config, kafka::TopicNames topics,
+                               domain::DeliveryStatistics& statistics, Dispatcher& dispatcher)
+    : config_(config), topics_(std::move(topics)), statistics_(statistics), dispatcher_(dispatcher) {}
+
+StatusListener::~StatusListener() { stop(); }
+
+void StatusListener::start() {
+  thread_ = std::thread([this] {
+    try {
+      run();
+    } catch (const std::exception& e) {
+      spdlog::error("status listener stopped: {}", e.what());
+    }
+  });
+}
+
+void StatusListener::stop() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+bool StatusListener::wait_caught_up(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return caught_up_cv_.wait_for(lock, timeout, [this] { return caught_up_; });
+}
+
+void StatusListener::run() {
+  auto consumer = make_replay_consumer(config_, "status");
+  consumer->subscribe({topics_.status});
+  // Partitions that have reported end-of-partition since assignment; all of them = caught up.
+  std::map<std::int32_t, bool> at_end;
+  auto last_lag_check = std::chrono::steady_clock::now();
+  while (!stop_.load()) {
+    std::unique_ptr<RdKafka::Message> message(consumer->consume(100));
+    switch (message->err()) {
+      case RdKafka::ERR_NO_ERROR:
+        records_.fetch_add(1);
+        handle(static_cast<const char*>(message->payload()), message->len());
+        at_end[message->partition()] = false;
+        break;
+      case RdKafka::ERR__PARTITION_EOF: {
+        at_end[message->partition()] = true;
+        std::vector<RdKafka::TopicPartition*> assigned;
+        consumer->assignment(assigned);
+        bool all = !assigned.empty();
+        for (const auto* tp : assigned) all = all && at_end.count(tp->partition()) && at_end[tp->partition()];
+        RdKafka::TopicPartition::destroy(assigned);
+        if (all) {
+          std::lock_guard lock(mutex_);
+          if (!caught_up_) spdlog::info("status replay caught up: {} records", records_.load());
+          caught_up_ = true;
+          caught_up_cv_.notify_all();
+        }
+        break;
+      }
+      case RdKafka::ERR__TIMED_OUT:
+        break;
+      default:
+        spdlog::debug("status listener: {}", message->errstr());
+    }
+    if (std::chrono::steady_clock::now() - last_lag_check > std::chrono::seconds(1)) {
+      last_lag_check = std::chrono::steady_clock::now();
+      std::vector<RdKafka::TopicPartition*> assigned;
+      consumer->assignment(assigned);
+      consumer->position(assigned);
+      std::int64_t lag = 0;
+      for (const auto* tp : assigned) {
+        std::int64_t low = 0, high = 0;
+        if (consumer->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) == RdKafka::ERR_NO_ERROR &&
+            tp->offset() >= 0) {
+          lag += std::max<std::int64_t>(0, high - tp->offset());
+        }
+      }
+      RdKafka::TopicPartition::destroy(assigned);
+      lag_.store(lag);
+    }
+  }
+  consumer->close();
+}
+
+void StatusListener::handle(const char* data, std::size_t size) {
+  try {
+    const auto record = records::decode_status_topic_record(std::string_view(data, size));
+    if (const auto* status = std::get_if<records::StatusRecord>(&record)) {
+      if (statistics_.record(status->report) && status->partition >= 0) dispatcher_.on_finished(status->partition);
+      spdlog::debug("status: {} {} by {}", status->report.message_id, records::to_string(status->report.outcome),
+                    status->report.sender_id);
+    } else if (const auto* heartbeat = std::get_if<records::Heartbeat>(&record)) {
+      statistics_.record_heartbeat(heartbeat->settings, heartbeat->at_ms);
+      dispatcher_.on_heartbeat(*heartbeat);
+    } else if (const auto* legacy = std::get_if<domain::LegacyCounters>(&record)) {
+      statistics_.record_legacy(*legacy, now_ms());
+      spdlog::info("legacy status: {} success {} failed {} total time {:.3f}s", legacy->sender_id,
+                   legacy->success_count, legacy->failed_count, legacy->total_processing_time_s);
+    }
+  } catch (const InvalidArgument& e) {  // DecodeError, or values the statistics refuse
+    if (invalid_.fetch_add(1) == 0) spdlog::warn("invalid record on {}: {} (further ones are counted in /metrics)", topics_.status, e.what());
+  }
+}
+
+std::vector<StoredCampaign> load_campaigns(const kafka::ClientConfig& config, const std::string& topic) {
+  auto consumer = make_replay_consumer(config, "campaigns");
+  std::int64_t low = 0, high = 0;
+  if (consumer->query_watermark_offsets(topic, 0, &low, &high, 10'000) != RdKafka::ERR_NO_ERROR) {
+    throw kafka::KafkaError("cannot read the end offset of " + topic);
+  }
+  std::map<std::string, StoredCampaign> campaigns;
+  std::map<std::string, std::uint64_t> progress;
+  if (high > low) {
+    std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(topic, 0, low));
+    std::vector<RdKafka::TopicPartition*> assignment{tp.get()};
+    consumer->assign(assignment);
+    std::int64_t next = low;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (next < high && std::chrono::steady_clock::now() < deadline) {
+      std::unique_ptr<RdKafka::Message> m(consumer->consume(500));
+      if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+      next = m->offset() + 1;
+      try {
+        const auto record = records::decode_campaign_record(std::string_view(static_cast<const char*>(m->payload()), m->len()));
+        if (const auto* spec = std::get_if<records::CampaignSpec>(&record)) {
+          campaigns[spec->campaign_id].spec = *spec;
+        } else if (const auto* p = std::get_if<records::CampaignProgress>(&record)) {
+          progress[p->campaign_id] = std::max(progress[p->campaign_id], p->published);
+        }
+      } catch (const records::DecodeError& e) {
+        spdlog::warn("skipping invalid record at {}:{}: {}", topic, m->offset(), e.what());
+      }
+    }
+    if (next < high) throw kafka::KafkaError("timed out reading " + topic);
+  }
+  consumer->close();
+  std::vector<StoredCampaign> out;
+  for (auto& [id, c] : campaigns) {
+    if (c.spec.campaign_id.empty()) continue;  // progress without its spec: ignore
+    c.published = std::min(progress[id], c.spec.count);
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace smsim::gateway

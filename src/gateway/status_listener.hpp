@@ -1,0 +1,64 @@
+#pragma once
+// The gateway's background thread on sender-status-updates (the original's daemon thread): it
+// replays the topic from the beginning at every start — so the figures survive a gateway restart
+// exactly — and then follows it, feeding DeliveryStatistics (counted once per message id) and the
+// Dispatcher (heartbeats, and which sender queue just got shorter).
+//
+// Lifecycle: start() spawns the thread; wait_caught_up() blocks until the replay reached the end
+// offsets as of start; stop() joins. Threads: one consumer thread; the counters are atomics.
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "domain/delivery_statistics.hpp"
+#include "gateway/dispatcher.hpp"
+#include "kafka/client_config.hpp"
+#include "kafka/topics.hpp"
+
+namespace smsim::gateway {
+
+class StatusListener {
+ public:
+  StatusListener(const kafka::ClientConfig& config, kafka::TopicNames topics, domain::DeliveryStatistics& statistics,
+                 Dispatcher& dispatcher);
+  ~StatusListener();
+
+  void start();
+  /// True once every record present at start has been read (or the timeout passed: false).
+  bool wait_caught_up(std::chrono::milliseconds timeout);
+  void stop();
+
+  std::uint64_t records_read() const { return records_.load(); }
+  std::uint64_t invalid_records() const { return invalid_.load(); }
+  /// Records behind the end of the topic, as of the last check (for /metrics).
+  std::int64_t lag() const { return lag_.load(); }
+
+ private:
+  void run();
+  void handle(const char* data, std::size_t size);
+
+  kafka::ClientConfig config_;
+  kafka::TopicNames topics_;
+  domain::DeliveryStatistics& statistics_;
+  Dispatcher& dispatcher_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> records_{0};
+  std::atomic<std::uint64_t> invalid_{0};
+  std::atomic<std::int64_t> lag_{0};
+  std::mutex mutex_;
+  std::condition_variable caught_up_cv_;
+  bool caught_up_ = false;
+  std::thread thread_;
+};
+
+/// Reads sms-campaigns from the beginning to its end: every accepted campaign with its checkpoint.
+struct StoredCampaign {
+  records::CampaignSpec spec;
+  std::uint64_t published = 0;
+};
+std::vector<StoredCampaign> load_campaigns(const kafka::ClientConfig& config, const std::string& topic);
+
+}  // namespace smsim::gateway

@@ -1,0 +1,58 @@
+#include "kafka/producer.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "kafka/errors.hpp"
+
+namespace smsim::kafka {
+
+void Producer::Callback::dr_cb(RdKafka::Message& message) {
+  if (handler_) handler_({message.err(), message.partition(), message.offset(), message.msg_opaque()});
+}
+
+Producer::Producer(const ClientConfig& config, const std::map<std::string, std::string>& defaults,
+                   DeliveryHandler on_delivery)
+    : callback_(std::move(on_delivery)) {
+  auto conf = make_conf(config, defaults);
+  std::string error;
+  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&callback_), error) != RdKafka::Conf::CONF_OK ||
+      conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events_), error) != RdKafka::Conf::CONF_OK) {
+    throw KafkaError("cannot configure producer callbacks: " + error);
+  }
+  producer_.reset(RdKafka::Producer::create(conf.get(), error));
+  if (!producer_) throw KafkaError(fmt::format("cannot create a Kafka producer: {}", error));
+}
+
+Producer::~Producer() {
+  if (producer_ && !producer_->flush(10'000) && producer_->outq_len() > 0) {
+    spdlog::warn("producer closed with {} records undelivered", producer_->outq_len());
+  }
+}
+
+RdKafka::ErrorCode Producer::try_produce(const std::string& topic, std::int32_t partition, std::string_view key,
+                                         std::string_view value, void* opaque) {
+  while (true) {
+    const auto err = producer_->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY,
+                                        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
+                                        opaque);
+    if (err != RdKafka::ERR__QUEUE_FULL) return err;
+    producer_->poll(10);
+  }
+}
+
+void Producer::produce(const std::string& topic, std::int32_t partition, std::string_view key, std::string_view value,
+                       void* opaque) {
+  const auto err = try_produce(topic, partition, key, value, opaque);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    throw KafkaError(fmt::format("cannot produce to '{}': {}", topic, RdKafka::err2str(err)));
+  }
+}
+
+void Producer::poll(int timeout_ms) { producer_->poll(timeout_ms); }
+
+bool Producer::flush(int timeout_ms) { return producer_->flush(timeout_ms) == RdKafka::ERR_NO_ERROR; }
+
+int Producer::queued() const { return producer_->outq_len(); }
+
+}  // namespace smsim::kafka

@@ -1,0 +1,16 @@
+#include "kafka/topics.hpp"
+
+namespace smsim::kafka {
+
+void ensure_topics(TopicAdmin& admin, const TopicNames& names, int message_partitions) {
+  admin.ensure_topic({.name = names.messages, .partitions = message_partitions});
+  admin.ensure_partitions(names.messages, message_partitions);
+  admin.ensure_topic({.name = names.status, .partitions = kKeyedTopicPartitions});
+  admin.ensure_topic({.name = names.campaigns, .partitions = 1, .configs = {{"cleanup.policy", "compact"}}});
+  admin.ensure_topic({.name = names.delivery_reports, .partitions = kKeyedTopicPartitions});
+  admin.ensure_topic({.name = names.message_status,
+                      .partitions = kKeyedTopicPartitions,
+                      .configs = {{"cleanup.policy", "compact"}}});
+}
+
+}  // namespace smsim::kafka

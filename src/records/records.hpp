@@ -1,0 +1,79 @@
+#pragma once
+// The JSON record values smsim writes to and reads from Kafka: the contract between the gateway,
+// the senders and any outside consumer. Pure (no Kafka): every decoder validates types and
+// required fields and throws DecodeError naming the field, so a poison record is reported, never
+// half-read. The formats are documented in docs/records.md.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/error.hpp"
+#include "domain/delivery_statistics.hpp"
+#include "domain/message_generator.hpp"
+
+namespace smsim::records {
+
+class DecodeError : public InvalidArgument {
+ public:
+  using InvalidArgument::InvalidArgument;
+};
+
+// --- sms-messages: one whole message to send (key: message id) --------------------------------
+/// Carries the original exercise's fields "content" and "number", so its consumers can read ours.
+struct MessageRecord {
+  domain::SmsMessage message;
+  std::int64_t produced_at_ms = 0;  // when the gateway published it (end-to-end latency starts here)
+};
+std::string encode_message(const domain::SmsMessage& message, std::int64_t produced_at_ms);
+MessageRecord decode_message(std::string_view json);
+
+// --- sms-campaigns: what the gateway accepted, and how far it has published it ----------------
+/// Key: campaign id. Recorded (acks=all) before POST /produce-messages answers, so an accepted
+/// campaign survives a gateway crash: its messages are a pure function of (id, seed, index).
+struct CampaignSpec {
+  std::string campaign_id;
+  std::uint64_t count = 0;
+  std::uint64_t seed = 0;
+  domain::GeneratorSettings generator;
+  std::int64_t created_at_ms = 0;
+};
+/// Key: "<campaign id>/progress". Every message below `published` is durable in sms-messages.
+struct CampaignProgress {
+  std::string campaign_id;
+  std::uint64_t published = 0;
+  std::int64_t at_ms = 0;
+};
+using CampaignRecord = std::variant<CampaignSpec, CampaignProgress>;
+std::string encode_campaign(const CampaignSpec& spec);
+std::string encode_progress(const CampaignProgress& progress);
+std::string progress_key(std::string_view campaign_id);
+CampaignRecord decode_campaign_record(std::string_view json);
+
+// --- sender-status-updates ---------------------------------------------------------------------
+/// One finished message (key: message id). partition/offset say where the sender read it, which
+/// lets the dispatcher know whose queue just got shorter.
+struct StatusRecord {
+  domain::StatusReport report;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+};
+/// A sender announcing itself (key: sender id): settings, owned partitions, liveness. Sent on every
+/// assignment change, every second, and with leaving=true on a clean shutdown.
+struct Heartbeat {
+  domain::SenderSettingsInfo settings;
+  std::vector<std::int32_t> partitions;
+  std::int64_t at_ms = 0;
+  bool leaving = false;
+};
+using StatusTopicRecord = std::variant<StatusRecord, domain::LegacyCounters, Heartbeat>;
+std::string encode_status(const StatusRecord& status);
+std::string encode_heartbeat(const Heartbeat& heartbeat);
+/// Accepts our typed records and the original exercise's cumulative shape
+/// {"sender_id","success_count","failed_count","total_processing_time"} (the legacy format).
+StatusTopicRecord decode_status_topic_record(std::string_view json);
+
+std::string_view to_string(domain::Outcome outcome);
+
+}  // namespace smsim::records

@@ -1,0 +1,232 @@
+#include "sender/sender_worker.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "kafka/errors.hpp"
+
+namespace smsim::sender {
+namespace {
+
+// Records in flight to Kafka carry this so the delivery callback knows which offset it frees.
+struct StatusTicket {
+  std::int32_t partition;
+  std::int64_t offset;
+  std::string key;
+  std::string value;
+};
+
+constexpr auto kCommitInterval = std::chrono::milliseconds(100);
+constexpr auto kHeartbeatInterval = std::chrono::seconds(1);
+
+}  // namespace
+
+SenderWorker::SenderWorker(const SenderSettings& settings, std::string sender_id, std::uint64_t seed,
+                           const std::atomic<bool>& stop)
+    : settings_(settings),
+      id_(std::move(sender_id)),
+      stop_(stop),
+      timing_(settings.timing, seed),
+      failures_(settings.failure_rate, seed ^ 0x9e3779b97f4a7c15ULL) {
+  producer_ = std::make_unique<kafka::Producer>(
+      settings_.kafka,
+      std::map<std::string, std::string>{{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "1"}},
+      [this](const kafka::Delivery& d) { on_status_delivered(d); });
+
+  auto conf = kafka::make_conf(settings_.kafka, {{"group.id", settings_.group},
+                                                 {"client.id", id_},
+                                                 {"enable.auto.commit", "false"},
+                                                 {"auto.offset.reset", "earliest"},
+                                                 // New partitions (more senders) are noticed within a second.
+                                                 {"topic.metadata.refresh.interval.ms", "1000"},
+                                                 // A hung sender is thrown out of the group after 10 s.
+                                                 {"session.timeout.ms", "10000"},
+                                                 {"heartbeat.interval.ms", "1000"},
+                                                 // Fetch little ahead: the gateway keeps queues short anyway.
+                                                 {"queued.max.messages.kbytes", "2048"},
+                                                 {"reconnect.backoff.max.ms", "1000"}});
+  std::string error;
+  if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), error) != RdKafka::Conf::CONF_OK) {
+    throw kafka::KafkaError("cannot install rebalance callback: " + error);
+  }
+  consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (!consumer_) throw kafka::KafkaError("cannot create consumer: " + error);
+}
+
+SenderWorker::~SenderWorker() = default;
+
+std::int64_t SenderWorker::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void SenderWorker::run() {
+  if (const auto err = consumer_->subscribe({settings_.topics.messages}); err != RdKafka::ERR_NO_ERROR) {
+    throw kafka::KafkaError(fmt::format("sender {} cannot subscribe: {}", id_, RdKafka::err2str(err)));
+  }
+  send_heartbeat(false);
+  while (!stop_.load()) {
+    const auto now = Clock::now();
+    finish_due(now);
+    if (static_cast<int>(in_flight_.size()) < settings_.window) {
+      // Wait for a message, but no longer than until the next in-flight message is done.
+      auto wait = std::chrono::milliseconds(100);
+      if (!in_flight_.empty()) {
+        wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(in_flight_.top().done_at - now));
+      }
+      std::unique_ptr<RdKafka::Message> message(consumer_->consume(static_cast<int>(std::max<long>(0, wait.count()))));
+      if (message->err() == RdKafka::ERR_NO_ERROR) {
+        take(*message);
+      } else if (message->err() != RdKafka::ERR__TIMED_OUT && message->err() != RdKafka::ERR__PARTITION_EOF) {
+        spdlog::debug("sender {}: consume: {}", id_, message->errstr());
+      }
+    } else {
+      std::this_thread::sleep_until(std::min(in_flight_.top().done_at, now + std::chrono::milliseconds(100)));
+    }
+    producer_->poll(0);
+    if (Clock::now() - last_commit_ >= kCommitInterval) commit(false);
+    if (Clock::now() - last_heartbeat_ >= kHeartbeatInterval) send_heartbeat(false);
+  }
+  // Clean stop: finish what is in flight, make its statuses durable, commit, leave the group.
+  drain_in_flight();
+  commit(true);
+  consumer_->close();   // leaves the group now (its revoke callback finds nothing left to do)
+  send_heartbeat(true); // after close: the revoke must not re-announce us as present
+  producer_->flush(10'000);
+}
+
+void SenderWorker::take(RdKafka::Message& message) {
+  records::StatusRecord status;
+  status.partition = message.partition();
+  status.offset = message.offset();
+  progress_[message.partition()].pending.emplace(message.offset(), false);
+  const auto simulated = timing_.next();
+  status.report.sender_id = id_;
+  status.report.processing_time = simulated;
+  try {
+    const auto record = records::decode_message(
+        std::string_view(static_cast<const char*>(message.payload()), message.len()));
+    status.report.message_id = record.message.id;
+    status.report.produced_at_ms = record.produced_at_ms;
+  } catch (const records::DecodeError& e) {
+    // Not a message we can send: acknowledge it so it cannot block the partition (issue 6 adds a
+    // dead-letter topic); the key, if any, still identifies it in the log.
+    if (!logged_poison_) {
+      spdlog::warn("sender {}: skipping undecodable record at {}:{} ({}); further ones are logged at debug level",
+                   id_, message.partition(), message.offset(), e.what());
+      logged_poison_ = true;
+    }
+    progress_[message.partition()].pending[message.offset()] = true;
+    return;
+  }
+  in_flight_.push({Clock::now() + simulated, std::move(status)});
+}
+
+void SenderWorker::finish_due(Clock::time_point now) {
+  while (!in_flight_.empty() && in_flight_.top().done_at <= now) {
+    InFlight item = in_flight_.top();
+    in_flight_.pop();
+    finish(item);
+  }
+}
+
+void SenderWorker::finish(InFlight& item) {
+  auto& report = item.status.report;
+  const bool failed = failures_.next_fails();
+  report.outcome = failed ? domain::Outcome::Failed : domain::Outcome::Sent;
+  if (failed) report.error = "simulated supplier rejection";
+  report.finished_at_ms = now_ms();
+  auto* ticket = new StatusTicket{item.status.partition, item.status.offset, report.message_id,
+                                  records::encode_status(item.status)};
+  producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, ticket->key, ticket->value, ticket);
+  finished_.fetch_add(1);
+}
+
+void SenderWorker::on_status_delivered(const kafka::Delivery& delivery) {
+  std::unique_ptr<StatusTicket> ticket(static_cast<StatusTicket*>(delivery.opaque));
+  if (!ticket) return;  // heartbeats carry no ticket
+  if (delivery.error != RdKafka::ERR_NO_ERROR) {
+    // Not durable: publish again; the offset stays uncommitted until it is.
+    spdlog::warn("sender {}: status for {} not delivered ({}); retrying", id_, ticket->key,
+                 RdKafka::err2str(delivery.error));
+    auto* retry = ticket.release();
+    producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, retry->key, retry->value, retry);
+    return;
+  }
+  const auto it = progress_.find(ticket->partition);
+  if (it == progress_.end()) return;  // partition revoked meanwhile; its new owner redoes the work
+  const auto pending = it->second.pending.find(ticket->offset);
+  if (pending != it->second.pending.end()) pending->second = true;
+}
+
+void SenderWorker::commit(bool synchronous) {
+  last_commit_ = Clock::now();
+  std::vector<RdKafka::TopicPartition*> offsets;
+  for (auto& [partition, progress] : progress_) {
+    // Advance over the acknowledged prefix; stop at the first message still in flight.
+    auto& pending = progress.pending;
+    while (!pending.empty() && pending.begin()->second) {
+      progress.committable = pending.begin()->first + 1;
+      pending.erase(pending.begin());
+    }
+    if (progress.committable >= 0) {
+      offsets.push_back(RdKafka::TopicPartition::create(settings_.topics.messages, partition, progress.committable));
+      progress.committable = -1;
+    }
+  }
+  if (offsets.empty()) return;
+  const auto err = synchronous ? consumer_->commitSync(offsets) : consumer_->commitAsync(offsets);
+  if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET) {
+    spdlog::debug("sender {}: commit: {}", id_, RdKafka::err2str(err));
+  }
+  RdKafka::TopicPartition::destroy(offsets);
+}
+
+void SenderWorker::drain_in_flight() {
+  while (!in_flight_.empty()) {
+    std::this_thread::sleep_until(in_flight_.top().done_at);
+    finish_due(Clock::now());
+  }
+  // Wait for every status to be acknowledged so that the commit below covers them.
+  producer_->flush(30'000);
+}
+
+void SenderWorker::send_heartbeat(bool leaving) {
+  last_heartbeat_ = Clock::now();
+  records::Heartbeat h;
+  h.settings.sender_id = id_;
+  h.settings.program = settings_.name;
+  h.settings.distribution = std::string(domain::to_string(settings_.timing.distribution));
+  h.settings.mean_s = to_seconds(settings_.timing.mean);
+  h.settings.stddev_s = to_seconds(settings_.timing.stddev);
+  h.settings.failure_rate = settings_.failure_rate;
+  h.settings.window = settings_.window;
+  h.partitions = leaving ? std::vector<std::int32_t>{} : assignment_;
+  h.at_ms = now_ms();
+  h.leaving = leaving;
+  producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, id_, records::encode_heartbeat(h));
+}
+
+void SenderWorker::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                                std::vector<RdKafka::TopicPartition*>& partitions) {
+  if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+    consumer->assign(partitions);
+    assignment_.clear();
+    for (const auto* p : partitions) assignment_.push_back(p->partition());
+    spdlog::info("sender {}: assigned partitions [{}]", id_, fmt::join(assignment_, ","));
+  } else {
+    // Hand the partitions back cleanly: finish the messages in flight, make their statuses durable
+    // and commit, so the next owner starts exactly where this one stopped.
+    drain_in_flight();
+    commit(true);
+    consumer->unassign();
+    progress_.clear();
+    assignment_.clear();
+  }
+  if (!stop_.load()) send_heartbeat(false);
+}
+
+}  // namespace smsim::sender

@@ -1,0 +1,58 @@
+#pragma once
+// smsim services run as real child processes for integration tests: `smsim gateway` and
+// `smsim sender`, each logging to a file in the test's temp folder, killed (SIGKILL) or stopped
+// (SIGTERM) on demand, and always stopped when the handle goes away.
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace smsim::test {
+
+class ServiceProcess {
+ public:
+  ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file);
+  ~ServiceProcess();
+  ServiceProcess(const ServiceProcess&) = delete;
+  ServiceProcess& operator=(const ServiceProcess&) = delete;
+
+  void kill_hard();                 // SIGKILL, as a crash
+  int stop(std::chrono::seconds grace = std::chrono::seconds(20));  // SIGTERM; returns exit code
+  bool alive() const;
+  std::string log_tail(std::size_t lines = 30) const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::string name_;
+  std::filesystem::path log_file_;
+  pid_t pid_ = -1;
+};
+
+struct HttpReply {
+  int status = 0;  // 0: no connection
+  std::string body;
+  nlohmann::json json() const;
+};
+HttpReply http_get(int port, const std::string& path);
+HttpReply http_post(int port, const std::string& path, const std::string& body,
+                    const std::string& content_type = "application/json");
+
+/// Polls GET path until `done(json)` or the timeout; returns the last JSON seen (null if none).
+nlohmann::json poll_json(int port, const std::string& path, const std::function<bool(const nlohmann::json&)>& done,
+                         std::chrono::seconds timeout);
+
+/// Topic names and groups unique to one test, so tests sharing a broker never see each other.
+struct IsolatedNames {
+  std::string messages, status, campaigns, group;
+  explicit IsolatedNames(const std::string& tag);
+  std::vector<std::string> gateway_flags() const;
+  std::vector<std::string> sender_flags() const;
+};
+
+}  // namespace smsim::test
