@@ -23,10 +23,10 @@ test-unit: build
 test-integration: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
 
-# For now the demo is the broker itself; `smsim up` takes over once the simulation exists.
+# The whole demo: local broker (if none answers), gateway on :5000, the sender pools of
+# config/smsim.toml and a campaign of 1000; Ctrl-C stops everything. ARGS are passed to `smsim up`.
 run: build
-	$(SMSIM) kafka start
-	$(SMSIM) kafka status
+	$(SMSIM) up $(ARGS)
 
 stop:
 	-$(SMSIM) kafka stop

@@ -6,6 +6,7 @@
 
 #include "app/kafka_command.hpp"
 #include "app/service_commands.hpp"
+#include "app/client_commands.hpp"
 #include "common/error.hpp"
 
 int main(int argc, char** argv) {
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
   smsim::app::add_kafka_command(app);
   smsim::app::add_gateway_command(app);
   smsim::app::add_sender_command(app);
+  smsim::app::add_up_command(app);
+  smsim::app::add_produce_command(app);
 
   try {
     app.parse(argc, argv);

@@ -42,13 +42,17 @@ void DispatchPlanner::set_outstanding(std::int32_t partition, std::int64_t count
 }
 
 std::int64_t DispatchPlanner::target_depth(const SenderCapacity& sender) const {
-  const auto window = std::max(1, sender.window);
-  if (sender.mean.count() <= 0) return options_.max_outstanding_per_sender;
+  const std::int64_t window = std::max(1, sender.window);
+  // The cap bounds what lead_time adds; it never starves the window itself. (A window may be wider
+  // than the cap — senders accept up to 100,000 — and std::clamp with lo > hi is undefined.)
+  const auto at_least = window + 1;
+  if (sender.mean.count() <= 0) return std::max(at_least, options_.max_outstanding_per_sender);
   // What the sender finishes during lead_time, on top of a full window.
   const double per_lead = static_cast<double>(window) * static_cast<double>(options_.lead_time.count()) /
                           static_cast<double>(sender.mean.count());
-  const auto depth = window + static_cast<std::int64_t>(std::ceil(per_lead));
-  return std::clamp<std::int64_t>(depth, window + 1, options_.max_outstanding_per_sender);
+  const double cap = static_cast<double>(options_.max_outstanding_per_sender);
+  const auto depth = window + static_cast<std::int64_t>(std::min(std::ceil(per_lead), cap));
+  return std::max(at_least, std::min(depth, options_.max_outstanding_per_sender));
 }
 
 std::optional<std::int32_t> DispatchPlanner::next_partition(std::int64_t now_ms) const {

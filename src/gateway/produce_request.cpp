@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cmath>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,25 @@ bool is_json_content_type(std::string_view content_type) {
   while (!base.empty() && base.back() == ' ') base.pop_back();
   for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return base == "application/json";
+}
+
+// At most `max_bytes` of valid UTF-8 text, cut before a character, never inside one: error fields and
+// messages are rendered with nlohmann::json, whose dump() throws on invalid UTF-8.
+std::string utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;  // a continuation byte
+  return std::string(s.substr(0, end));
+}
+
+// Header bytes need not be text at all: keep printable ASCII, show anything else as '?'.
+std::string printable_ascii(std::string_view s, std::size_t max_bytes) {
+  std::string out(s.substr(0, max_bytes));
+  for (auto& c : out) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte > 0x7E) c = '?';
+  }
+  return out;
 }
 
 bool only_whitespace(std::string_view s) {
@@ -38,13 +58,13 @@ std::variant<std::uint64_t, RequestError> whole_number(const json& value, const 
   if (value.is_number_integer()) return error(fmt::format(", not {}", value.get<std::int64_t>()));
   if (value.is_number_float()) {
     const double d = value.get<double>();
-    if (d != static_cast<double>(static_cast<std::uint64_t>(d < 0 ? 0 : d)) || d < static_cast<double>(min) ||
-        d > static_cast<double>(max)) {
-      return error(fmt::format(", not {}", value.dump()));
-    }
-    return static_cast<std::uint64_t>(d);
+    // Range-check before converting: a double at or above 2^64 has no uint64 value (undefined behaviour).
+    if (!(d >= 0) || d >= 0x1p64 || std::trunc(d) != d) return error(fmt::format(", not {}", value.dump()));
+    const auto n = static_cast<std::uint64_t>(d);
+    if (n < min || n > max) return error(fmt::format(", not {}", value.dump()));
+    return n;
   }
-  return error(fmt::format(" (got {} {})", value.type_name(), value.dump().substr(0, 40)));
+  return error(fmt::format(" (got {} {})", value.type_name(), utf8_prefix(value.dump(), 40)));
 }
 
 }  // namespace
@@ -55,7 +75,7 @@ std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_vie
   if (only_whitespace(body)) return request;
   if (!content_type.empty() && !is_json_content_type(content_type)) {
     return RequestError{415, "", fmt::format("the body must be JSON (Content-Type: application/json), not '{}'",
-                                             content_type.substr(0, 80))};
+                                             printable_ascii(content_type, 80))};
   }
   const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return RequestError{400, "", "the body is not valid JSON"};
@@ -80,10 +100,11 @@ std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_vie
       if (auto* e = std::get_if<RequestError>(&n)) return *e;
       request.seed = std::get<std::uint64_t>(n);
     } else {
-      return RequestError{400, name.substr(0, 64),
+      const auto shown = utf8_prefix(name, 64);
+      return RequestError{400, shown,
                           fmt::format("unknown field '{}'; known fields: num_messages, max_length, min_length, "
                                       "alphabet, seed",
-                                      name.substr(0, 64))};
+                                      shown)};
     }
   }
   if (request.generator.min_length > request.generator.max_length) {

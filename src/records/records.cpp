@@ -56,8 +56,21 @@ std::uint64_t unsigned_field(const json& j, const char* name) {
 std::int64_t int_field(const json& j, const char* name, std::int64_t fallback) {
   const auto it = j.find(name);
   if (it == j.end()) return fallback;
-  if (!it->is_number_integer()) throw DecodeError(fmt::format("field '{}' must be an integer", name));
+  // An unsigned value above INT64_MAX would wrap to a negative one (2^64-1 would read as -1).
+  if (!it->is_number_integer() ||
+      (it->is_number_unsigned() && it->get<std::uint64_t>() > std::numeric_limits<std::int64_t>::max())) {
+    throw DecodeError(fmt::format("field '{}' must be an integer", name));
+  }
   return it->get<std::int64_t>();
+}
+
+// An int_field that must fit an int: a wider value must not be truncated into range.
+int small_int_field(const json& j, const char* name, int fallback) {
+  const auto v = int_field(j, name, fallback);
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
+    throw DecodeError(fmt::format("field '{}' is out of range: {}", name, v));
+  }
+  return static_cast<int>(v);
 }
 
 double number_field(const json& j, const char* name) {
@@ -138,8 +151,8 @@ CampaignRecord decode_campaign_record(std::string_view text) {
     s.campaign_id = string_field(j, "campaign_id");
     s.count = unsigned_field(j, "count");
     s.seed = unsigned_field(j, "seed");
-    s.generator.min_length = static_cast<int>(int_field(j, "min_length", 1));
-    s.generator.max_length = static_cast<int>(int_field(j, "max_length", 100));
+    s.generator.min_length = small_int_field(j, "min_length", 1);
+    s.generator.max_length = small_int_field(j, "max_length", 100);
     const auto alphabet = domain::parse_alphabet(optional_string(j, "alphabet").empty() ? "gsm7" : optional_string(j, "alphabet"));
     if (!alphabet) throw DecodeError("field 'alphabet' is not one of gsm7, unicode, mixed");
     s.generator.alphabet = *alphabet;
@@ -217,7 +230,9 @@ StatusTopicRecord decode_status_topic_record(std::string_view text) {
   }
   if (type == "heartbeat") {
     Heartbeat h;
-    h.settings = settings_from(field(j, "settings"));
+    const json& settings = field(j, "settings");
+    if (!settings.is_object()) throw DecodeError("field 'settings' must be an object");
+    h.settings = settings_from(settings);
     const json& partitions = field(j, "partitions");
     if (!partitions.is_array()) throw DecodeError("field 'partitions' must be an array");
     for (const auto& p : partitions) {
@@ -228,7 +243,8 @@ StatusTopicRecord decode_status_topic_record(std::string_view text) {
     }
     h.at_ms = int_field(j, "at_ms", 0);
     const auto leaving = j.find("leaving");
-    h.leaving = leaving != j.end() && leaving->is_boolean() && leaving->get<bool>();
+    if (leaving != j.end() && !leaving->is_boolean()) throw DecodeError("field 'leaving' must be true or false");
+    h.leaving = leaving != j.end() && leaving->get<bool>();
     return h;
   }
   throw DecodeError(fmt::format("field 'type' has unknown value '{}'", type));
