@@ -37,6 +37,14 @@ void add_gateway_command(CLI::App& root) {
   cmd->add_option("--topic-messages", o->settings.topics.messages, "Topic of whole messages to send")->capture_default_str();
   cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
   cmd->add_option("--topic-campaigns", o->settings.topics.campaigns, "Topic of accepted campaigns")->capture_default_str();
+  o->settings.static_dir = SMSIM_DEFAULT_STATIC_DIR;
+  cmd->add_option("--static-dir", o->settings.static_dir, "The exported monitor (Next.js), served at /")
+      ->capture_default_str();
+  cmd->add_option("--refresh-interval", o->settings.refresh_interval_s, "The monitor's default refresh interval, seconds")
+      ->check(CLI::Range(0.5, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--cors-origin", o->settings.cors_origins, "Origins allowed to call the API from a browser (repeatable)")
+      ->capture_default_str();
   cmd->callback([o] {
     o->settings.kafka = o->kafka.config();
     o->settings.dispatch = o->dispatch == "eager" ? gateway::DispatchMode::Eager : gateway::DispatchMode::Credit;

@@ -4,6 +4,11 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
 #include <future>
 #include <random>
 
@@ -11,6 +16,7 @@
 #include "domain/delivery_statistics.hpp"
 #include "gateway/monitor_view.hpp"
 #include "gateway/status_listener.hpp"
+#include "kafka/cluster_inspector.hpp"
 #include "kafka/errors.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/topic_admin.hpp"
@@ -22,7 +28,8 @@ using nlohmann::json;
 
 void reply_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Record values shown in the Kafka panel may hold anything: never let bad UTF-8 become a 500.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void reply_error(httplib::Response& res, int status, const std::string& field, const std::string& message) {
@@ -64,6 +71,7 @@ class GatewayService::Impl {
       spdlog::warn("status replay has not caught up after 60 s; dispatching anyway");
     }
     dispatcher_->start();
+    inspector_ = std::make_unique<kafka::ClusterInspector>(settings_.kafka);
   }
 
   void stop_pipeline() {
@@ -94,6 +102,11 @@ class GatewayService::Impl {
       reply_json(res, 200, campaign_json(*view, statistics_.snapshot(now), now));
     });
     server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { reply_json(res, 200, {{"status", "ok"}}); });
+    server.Get("/api/config", [this](const httplib::Request&, httplib::Response& res) {
+      reply_json(res, 200, {{"refresh_interval_s", settings_.refresh_interval_s}, {"version", SMSIM_VERSION}});
+    });
+    server.Get("/api/kafka/overview", [this](const httplib::Request&, httplib::Response& res) { kafka_overview(res); });
+    server.Get("/api/kafka/records", [this](const httplib::Request& req, httplib::Response& res) { kafka_records(req, res); });
     // Known paths with the wrong method: 405 naming the allowed one.
     const auto wrong_method = [](const char* allowed) {
       return [allowed](const httplib::Request& req, httplib::Response& res) {
@@ -101,7 +114,8 @@ class GatewayService::Impl {
         reply_error(res, 405, "", fmt::format("{} is not allowed here; use {}", req.method, allowed));
       };
     };
-    for (const char* path : {"/monitor", "/metrics", "/api/campaigns", "/healthz"}) {
+    for (const char* path : {"/monitor", "/metrics", "/api/campaigns", "/healthz", "/api/config", "/api/kafka/overview",
+                             "/api/kafka/records"}) {
       server.Post(path, wrong_method("GET"));
       server.Put(path, wrong_method("GET"));
       server.Delete(path, wrong_method("GET"));
@@ -133,6 +147,57 @@ class GatewayService::Impl {
   }
 
  private:
+  std::vector<std::string> known_topics() const {
+    const auto& t = settings_.topics;
+    return {t.messages, t.status, t.campaigns, t.delivery_reports, t.message_status};
+  }
+
+  void kafka_overview(httplib::Response& res) {
+    json topics = json::array();
+    for (const auto& name : known_topics()) {
+      const auto offsets = inspector_->topic_offsets(name);
+      json partitions = json::array();
+      for (const auto& p : offsets.partitions) partitions.push_back({{"partition", p.partition}, {"end_offset", p.end_offset}});
+      topics.push_back({{"name", name}, {"partitions", partitions}});
+    }
+    const auto group = inspector_->group_state(settings_.sender_group, settings_.topics.messages);
+    json members = json::array();
+    for (const auto& m : group.members) {
+      members.push_back({{"member_id", m.member_id}, {"client_id", m.client_id}, {"host", m.host}, {"partitions", m.partitions}});
+    }
+    json lag = json::array();
+    for (const auto& l : group.lag) {
+      lag.push_back({{"partition", l.partition},
+                     {"committed", l.committed ? json(*l.committed) : json(nullptr)},
+                     {"end_offset", l.end_offset},
+                     {"lag", l.lag}});
+    }
+    reply_json(res, 200, {{"topics", topics},
+                          {"sender_group", {{"group_id", group.group_id}, {"state", group.state}, {"members", members}, {"lag", lag}}}});
+  }
+
+  void kafka_records(const httplib::Request& req, httplib::Response& res) {
+    const auto topic = req.get_param_value("topic");
+    const auto topics = known_topics();
+    if (std::find(topics.begin(), topics.end(), topic) == topics.end()) {
+      return reply_error(res, 400, "topic", fmt::format("topic must be one of smsim's topics: {}", fmt::join(topics, ", ")));
+    }
+    int limit = 10;
+    if (req.has_param("limit")) {
+      const auto text = req.get_param_value("limit");
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+      if (ec != std::errc{} || end != text.data() + text.size() || limit < 1 || limit > 50) {
+        return reply_error(res, 400, "limit", "limit must be a whole number from 1 to 50");
+      }
+    }
+    json records = json::array();
+    for (const auto& r : inspector_->newest_records(topic, limit)) {
+      records.push_back({{"partition", r.partition}, {"offset", r.offset}, {"timestamp_ms", r.timestamp_ms},
+                         {"key", r.key}, {"value", r.value}});
+    }
+    reply_json(res, 200, {{"topic", topic}, {"records", records}});
+  }
+
   GatewayFigures figures() const {
     GatewayFigures g;
     g.dispatch_mode = settings_.dispatch == DispatchMode::Credit ? "credit" : "eager";
@@ -189,9 +254,53 @@ class GatewayService::Impl {
   std::unique_ptr<kafka::Producer> campaign_writer_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<StatusListener> listener_;
+  std::unique_ptr<kafka::ClusterInspector> inspector_;
   std::mutex random_mutex_;
   std::mt19937_64 random_{std::random_device{}()};
 };
+
+namespace {
+
+// The exported Next.js monitor at / (no Node at run time), and CORS for the allowed dev origins.
+void install_monitor_and_cors(httplib::Server& server, const GatewaySettings& settings) {
+  namespace fs = std::filesystem;
+  if (!settings.static_dir.empty() && fs::exists(fs::path(settings.static_dir) / "index.html")) {
+    server.set_mount_point("/", settings.static_dir);
+  } else {
+    const std::string where = settings.static_dir;
+    server.Get("/", [where](const httplib::Request&, httplib::Response& res) {
+      res.set_content(fmt::format("<!doctype html><title>smsim</title><p>The monitor is not built ({}/index.html is "
+                                  "missing): run <code>make build</code>. The API works: <a href=\"/monitor\">/monitor</a>, "
+                                  "<a href=\"/metrics\">/metrics</a>.",
+                                  where),
+                      "text/html");
+    });
+  }
+  const auto origins = settings.cors_origins;
+  const auto allowed = [origins](const httplib::Request& req) -> std::string {
+    const auto origin = req.get_header_value("Origin");
+    return std::find(origins.begin(), origins.end(), origin) != origins.end() ? origin : "";
+  };
+  server.set_post_routing_handler([allowed](const httplib::Request& req, httplib::Response& res) {
+    if (const auto origin = allowed(req); !origin.empty()) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+    }
+  });
+  server.Options(R"(/.*)", [allowed](const httplib::Request& req, httplib::Response& res) {
+    const auto origin = allowed(req);
+    if (origin.empty()) {
+      res.status = 403;
+      return;
+    }
+    res.status = 204;
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization");
+    res.set_header("Access-Control-Max-Age", "600");
+  });
+}
+
+}  // namespace
 
 GatewayService::GatewayService(GatewaySettings settings) : settings_(std::move(settings)) {}
 
@@ -206,6 +315,7 @@ void GatewayService::run() {
   server.set_keep_alive_timeout(5);
   impl_ = std::make_unique<Impl>(settings_);
   impl_->install_routes(server);
+  install_monitor_and_cors(server, settings_);
   // Bind first: a taken port fails before we spend time on Kafka.
   const int port = settings_.port == 0 ? server.bind_to_any_port(settings_.host) : (server.bind_to_port(settings_.host, settings_.port) ? settings_.port : -1);
   if (port < 0) {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway/dispatcher.hpp"
 #include "gateway/produce_request.hpp"
@@ -31,6 +32,9 @@ struct GatewaySettings {
   ProduceLimits limits;
   std::size_t max_body_bytes = 64 * 1024;
   int http_threads = 8;
+  std::string static_dir;             // the exported monitor, served at /; empty: none
+  double refresh_interval_s = 3;      // the monitor's default refresh interval (GET /api/config)
+  std::vector<std::string> cors_origins = {"http://localhost:3000", "http://127.0.0.1:3000"};  // `npm run dev`
 };
 
 class GatewayService {
