@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   smsim::app::add_kafka_command(app);
   smsim::app::add_gateway_command(app);
   smsim::app::add_sender_command(app);
+  smsim::app::add_tracker_command(app);
   smsim::app::add_up_command(app);
   smsim::app::add_produce_command(app);
 

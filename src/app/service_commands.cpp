@@ -9,7 +9,12 @@
 #include "common/duration.hpp"
 #include "common/error.hpp"
 #include "gateway/gateway_service.hpp"
+#include "kafka/topic_admin.hpp"
 #include "sender/sender_program.hpp"
+#include "tracker/tracker_service.hpp"
+
+#include <atomic>
+#include <thread>
 
 namespace smsim::app {
 
@@ -37,6 +42,16 @@ void add_gateway_command(CLI::App& root) {
   cmd->add_option("--topic-messages", o->settings.topics.messages, "Topic of whole messages to send")->capture_default_str();
   cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
   cmd->add_option("--topic-campaigns", o->settings.topics.campaigns, "Topic of accepted campaigns")->capture_default_str();
+  cmd->add_option("--topic-delivery-reports", o->settings.topics.delivery_reports, "Topic of delivery reports")
+      ->capture_default_str();
+  cmd->add_option("--topic-message-status", o->settings.topics.message_status, "Compacted topic of message states")
+      ->capture_default_str();
+  std::string tracker = "embedded";
+  cmd->add_option_function<std::string>(
+         "--tracker", [o](const std::string& v) { o->settings.embedded_tracker = v == "embedded"; },
+         "embedded: track message states inside the gateway; off: leave it to `smsim tracker` instances")
+      ->check(CLI::IsMember({"embedded", "off"}))
+      ->default_str("embedded");
   o->settings.static_dir = SMSIM_DEFAULT_STATIC_DIR;
   cmd->add_option("--static-dir", o->settings.static_dir, "The exported monitor (Next.js), served at /")
       ->capture_default_str();
@@ -64,6 +79,8 @@ void add_sender_command(CLI::App& root) {
     std::string mean = "250ms";
     std::string stddev = "50ms";
     std::string distribution = "normal";
+    std::string report_delay = "1s";
+    bool no_reports = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = root.add_subcommand("sender", "Run N sender threads, each a Kafka consumer in the senders' group");
@@ -81,11 +98,20 @@ void add_sender_command(CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--seed", o->settings.seed, "Seed for reproducible timing and failures (0: random)");
   cmd->add_option("--group", o->settings.group, "Consumer group")->capture_default_str();
+  cmd->add_option("--report-delay", o->report_delay, "Mean delay of the supplier's delivery reports")->capture_default_str();
+  cmd->add_option("--delivered", o->settings.delivered_share, "Share of parts reported DELIVRD")->capture_default_str();
+  cmd->add_option("--undelivered", o->settings.undelivered_share, "Share of parts reported UNDELIV")->capture_default_str();
+  cmd->add_option("--expired", o->settings.expired_share, "Share of parts reported EXPIRED")->capture_default_str();
+  cmd->add_flag("--no-delivery-reports", o->no_reports, "The supplier sends no delivery reports");
   add_kafka_client_options(*cmd, o->kafka);
   cmd->add_option("--topic-messages", o->settings.topics.messages, "Topic of whole messages to send")->capture_default_str();
   cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
+  cmd->add_option("--topic-delivery-reports", o->settings.topics.delivery_reports, "Topic of delivery reports")
+      ->capture_default_str();
   cmd->callback([o] {
     o->settings.kafka = o->kafka.config();
+    o->settings.report_delay = parse_duration(o->report_delay);
+    o->settings.delivery_reports = !o->no_reports;
     o->settings.timing.mean = parse_duration(o->mean);
     o->settings.timing.stddev = parse_duration(o->stddev);
     o->settings.timing.distribution = *domain::parse_distribution(o->distribution);
@@ -96,6 +122,39 @@ void add_sender_command(CLI::App& root) {
     });
     const auto finished = program.run();
     fmt::print("sender program '{}' stopped after finishing {} message(s)\n", o->settings.name, finished);
+  });
+}
+
+void add_tracker_command(CLI::App& root) {
+  struct Options {
+    tracker::TrackerSettings settings;
+    KafkaClientOptions kafka;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = root.add_subcommand(
+      "tracker", "Track whole-message states (aggregate parts and delivery reports) into message-status; "
+                 "instances share the work by partition (run the gateway with --tracker off)");
+  add_kafka_client_options(*cmd, o->kafka);
+  cmd->add_option("--group", o->settings.group, "Consumer group shared by tracker instances")->capture_default_str();
+  cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
+  cmd->add_option("--topic-delivery-reports", o->settings.topics.delivery_reports, "Topic of delivery reports")
+      ->capture_default_str();
+  cmd->add_option("--topic-message-status", o->settings.topics.message_status, "Compacted topic of message states")
+      ->capture_default_str();
+  cmd->callback([o] {
+    o->settings.kafka = o->kafka.config();
+    {
+      kafka::TopicAdmin admin(o->settings.kafka);
+      kafka::ensure_topics(admin, o->settings.topics, 1);
+    }
+    std::atomic<bool> stop{false};
+    tracker::TrackerService service(o->settings);
+    SignalWatcher signals([&stop](int) { stop.store(true); });
+    service.start();
+    spdlog::info("tracker running in group {}", o->settings.group);
+    while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    service.stop();
+    fmt::print("tracker stopped after {} state change(s)\n", service.state_changes());
   });
 }
 

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
+#include "domain/segmentation.hpp"
 #include "kafka/errors.hpp"
 
 namespace smsim::gateway {
@@ -136,10 +137,21 @@ void Dispatcher::run() {
       }
     }
     if (campaign) {
-      const auto message = campaign->generator.at(index);
+      const auto message = records::message_at(campaign->spec, campaign->generator, index);
       auto* ticket = new Ticket{campaign, index, partition};
+      const auto produced_at = now_ms();
       const auto err =
-          producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, now_ms()), ticket);
+          producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, produced_at), ticket);
+      if (err == RdKafka::ERR_NO_ERROR) {
+        // The whole message for the tracker's join, keyed like its submit responses (so on the
+        // same partition of the status topic); the tracker does not rely on which comes first.
+        const auto segmented = domain::segment(message.content);
+        producer_->produce(topics_.status, kafka::Producer::kAnyPartition, message.id,
+                           records::encode_dispatched({message.id, message.campaign_id, message.number, message.content,
+                                                       std::string(domain::to_string(segmented.encoding)),
+                                                       static_cast<int>(segmented.parts.size()), produced_at}),
+                           nullptr);
+      }
       if (err != RdKafka::ERR_NO_ERROR) {
         // Typically a partition added a moment ago that our metadata does not show yet: undo, and
         // give the metadata refresh a moment before trying again.

@@ -20,6 +20,9 @@
 #include "kafka/errors.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/topic_admin.hpp"
+#include "domain/segmentation.hpp"
+#include "gateway/message_state_view.hpp"
+#include "tracker/tracker_service.hpp"
 
 namespace smsim::gateway {
 namespace {
@@ -65,7 +68,12 @@ class GatewayService::Impl {
       dispatcher_->add_campaign(c.spec, c.published);
     }
     if (!stored.empty()) spdlog::info("resumed {} campaign(s) from {}", stored.size(), settings_.topics.campaigns);
-    listener_ = std::make_unique<StatusListener>(settings_.kafka, settings_.topics, statistics_, *dispatcher_);
+    listener_ = std::make_unique<StatusListener>(settings_.kafka, settings_.topics, statistics_, *dispatcher_,
+                                                 message_states_);
+    if (settings_.embedded_tracker) {
+      tracker_ = std::make_unique<tracker::TrackerService>(tracker::TrackerSettings{settings_.kafka, settings_.topics});
+      tracker_->start();
+    }
     listener_->start();
     if (!listener_->wait_caught_up(std::chrono::seconds(60))) {
       spdlog::warn("status replay has not caught up after 60 s; dispatching anyway");
@@ -76,6 +84,7 @@ class GatewayService::Impl {
 
   void stop_pipeline() {
     if (dispatcher_) dispatcher_->stop();
+    if (tracker_) tracker_->stop();
     if (listener_) listener_->stop();
   }
 
@@ -83,7 +92,20 @@ class GatewayService::Impl {
     server.Post("/produce-messages", [this](const httplib::Request& req, httplib::Response& res) { produce(req, res); });
     server.Get("/monitor", [this](const httplib::Request&, httplib::Response& res) {
       const auto now = now_ms();
-      reply_json(res, 200, monitor_json(statistics_.snapshot(now), figures(), now));
+      auto body = monitor_json(statistics_.snapshot(now), figures(), now);
+      body["funnel"] = message_states_.funnel_json();
+      reply_json(res, 200, body);
+    });
+    server.Post("/api/messages", [this](const httplib::Request& req, httplib::Response& res) { send_one(req, res); });
+    server.Get(R"(/api/messages/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const std::string id = req.matches[1];
+      if (const auto lifecycle = message_states_.lifecycle(id)) {
+        res.status = 200;
+        res.set_content(*lifecycle, "application/json");
+        return;
+      }
+      reply_error(res, 404, "message_id",
+                  "no state known for message '" + id.substr(0, 80) + "' (not sent yet, or older than the lookup cache)");
     });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(prometheus_text(statistics_.snapshot(now_ms()), figures()), "text/plain; version=0.0.4");
@@ -121,6 +143,7 @@ class GatewayService::Impl {
       server.Delete(path, wrong_method("GET"));
     }
     server.Get("/produce-messages", wrong_method("POST"));
+    server.Get("/api/messages", wrong_method("POST"));
     server.Put("/produce-messages", wrong_method("POST"));
     server.Delete("/produce-messages", wrong_method("POST"));
     server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -214,16 +237,50 @@ class GatewayService::Impl {
       return reply_error(res, error->status, error->field, error->message);
     }
     const auto& request = std::get<ProduceRequest>(parsed);
-    records::CampaignSpec spec;
-    {
-      std::lock_guard lock(random_mutex_);
-      spec.campaign_id = domain::new_campaign_id(random_);
-      spec.seed = request.seed.value_or(random_() | 1);
-    }
+    records::CampaignSpec spec = new_spec(request.seed);
     spec.count = request.num_messages;
     spec.generator = request.generator;
+    if (!accept(spec, res)) return;
+    spdlog::info("campaign {} accepted: {} messages, {}..{} chars, {}", spec.campaign_id, spec.count,
+                 spec.generator.min_length, spec.generator.max_length, domain::to_string(spec.generator.alphabet));
+    const auto view = dispatcher_->campaign(spec.campaign_id);
+    json body = campaign_json(*view, statistics_.snapshot(now_ms()), now_ms());
+    body["status_url"] = "/api/campaigns/" + spec.campaign_id;
+    body["accepted"] = true;
+    reply_json(res, 202, body);
+  }
+
+  // POST /api/messages {"to": "+4915112345678", "text": "..."}: one message, tracked to delivery.
+  void send_one(const httplib::Request& req, httplib::Response& res) {
+    const auto parsed = parse_single_message(req.body, req.get_header_value("Content-Type"));
+    if (const auto* error = std::get_if<RequestError>(&parsed)) {
+      return reply_error(res, error->status, error->field, error->message);
+    }
+    const auto& request = std::get<SingleMessageRequest>(parsed);
+    records::CampaignSpec spec = new_spec(std::nullopt);
+    spec.count = 1;
+    spec.single = std::make_pair(request.to, request.text);
+    if (!accept(spec, res)) return;
+    const auto segmented = domain::segment(request.text);
+    const auto id = domain::message_id(spec.campaign_id, 0);
+    reply_json(res, 202, {{"message_id", id},
+                          {"campaign_id", spec.campaign_id},
+                          {"parts", segmented.parts.size()},
+                          {"encoding", domain::to_string(segmented.encoding)},
+                          {"status_url", "/api/messages/" + id}});
+  }
+
+  records::CampaignSpec new_spec(std::optional<std::uint64_t> seed) {
+    records::CampaignSpec spec;
+    std::lock_guard lock(random_mutex_);
+    spec.campaign_id = domain::new_campaign_id(random_);
+    spec.seed = seed.value_or(random_() | 1);
     spec.created_at_ms = now_ms();
-    // Durable before we say yes: a crash after this reply cannot lose the campaign.
+    return spec;
+  }
+
+  // Durable before we say yes: a crash after the reply cannot lose the campaign.
+  bool accept(const records::CampaignSpec& spec, httplib::Response& res) {
     std::promise<RdKafka::ErrorCode> written;
     auto result = written.get_future();
     campaign_writer_->produce(settings_.topics.campaigns, kafka::Producer::kAnyPartition, spec.campaign_id,
@@ -236,17 +293,12 @@ class GatewayService::Impl {
     if (result.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready || result.get() != RdKafka::ERR_NO_ERROR) {
       // The promise must outlive a late delivery report: flush before it goes out of scope.
       campaign_writer_->flush(30'000);
-      return reply_error(res, 503, "", "Kafka did not confirm the campaign; nothing was accepted, try again");
+      reply_error(res, 503, "", "Kafka did not confirm the campaign; nothing was accepted, try again");
+      return false;
     }
     statistics_.register_campaign(spec.campaign_id, spec.count, spec.created_at_ms);
     dispatcher_->add_campaign(spec, 0);
-    spdlog::info("campaign {} accepted: {} messages, {}..{} chars, {}", spec.campaign_id, spec.count,
-                 spec.generator.min_length, spec.generator.max_length, domain::to_string(spec.generator.alphabet));
-    const auto view = dispatcher_->campaign(spec.campaign_id);
-    json body = campaign_json(*view, statistics_.snapshot(now_ms()), now_ms());
-    body["status_url"] = "/api/campaigns/" + spec.campaign_id;
-    body["accepted"] = true;
-    reply_json(res, 202, body);
+    return true;
   }
 
   const GatewaySettings& settings_;
@@ -255,6 +307,8 @@ class GatewayService::Impl {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<StatusListener> listener_;
   std::unique_ptr<kafka::ClusterInspector> inspector_;
+  std::unique_ptr<tracker::TrackerService> tracker_;
+  MessageStateView message_states_;
   std::mutex random_mutex_;
   std::mt19937_64 random_{std::random_device{}()};
 };

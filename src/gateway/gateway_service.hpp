@@ -32,6 +32,7 @@ struct GatewaySettings {
   ProduceLimits limits;
   std::size_t max_body_bytes = 64 * 1024;
   int http_threads = 8;
+  bool embedded_tracker = true;       // run the tracker (message-status) inside the gateway
   std::string static_dir;             // the exported monitor, served at /; empty: none
   double refresh_interval_s = 3;      // the monitor's default refresh interval (GET /api/config)
   std::vector<std::string> cors_origins = {"http://localhost:3000", "http://127.0.0.1:3000"};  // `npm run dev`

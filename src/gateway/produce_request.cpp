@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/segmentation.hpp"
+
 namespace smsim::gateway {
 namespace {
 
@@ -112,6 +114,38 @@ std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_vie
                         fmt::format("min_length ({}) must not exceed max_length ({})", request.generator.min_length,
                                     request.generator.max_length)};
   }
+  return request;
+}
+
+std::variant<SingleMessageRequest, RequestError> parse_single_message(std::string_view body,
+                                                                      std::string_view content_type) {
+  if (!content_type.empty() && !is_json_content_type(content_type)) {
+    return RequestError{415, "", "the body must be JSON (Content-Type: application/json)"};
+  }
+  const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return RequestError{400, "", "the body must be a JSON object such as {\"to\": \"+4915112345678\", \"text\": \"Hello\"}"};
+  }
+  SingleMessageRequest request;
+  for (const auto& [name, value] : j.items()) {
+    if (name == "to") {
+      if (!value.is_string() || !domain::is_e164(value.get<std::string>())) {
+        return RequestError{400, "to", "to must be a phone number in E.164 form, such as \"+4915112345678\""};
+      }
+      request.to = value.get<std::string>();
+    } else if (name == "text") {
+      if (!value.is_string()) return RequestError{400, "text", "text must be a string"};
+      request.text = value.get<std::string>();
+    } else {
+      return RequestError{400, "", fmt::format("unknown field; known fields: to, text")};
+    }
+  }
+  if (request.to.empty()) return RequestError{400, "to", "to is required"};
+  if (request.text.empty()) return RequestError{400, "text", "text is required and must not be empty"};
+  const auto characters = domain::decode_utf8(request.text).size();
+  if (characters > 10'000) return RequestError{400, "text", fmt::format("text has {} characters; at most 10000", characters)};
+  const auto parts = domain::billed_parts(request.text);
+  if (parts > domain::kMaxParts) return RequestError{400, "text", fmt::format("text needs {} parts; at most 255", parts)};
   return request;
 }
 

@@ -35,4 +35,13 @@ struct ProduceLimits {
 std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_view body, std::string_view content_type,
                                                                  const ProduceLimits& limits);
 
+struct SingleMessageRequest {
+  std::string to;    // E.164
+  std::string text;  // UTF-8, 1..10000 characters, at most 255 parts
+};
+
+/// The body of POST /api/messages: {"to": "+4915112345678", "text": "..."}, both required.
+std::variant<SingleMessageRequest, RequestError> parse_single_message(std::string_view body,
+                                                                      std::string_view content_type);
+
 }  // namespace smsim::gateway

@@ -34,8 +34,13 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_replay_consumer(const kafka::Client
 }  // namespace
 
 StatusListener::StatusListener(const kafka::ClientConfig& config, kafka::TopicNames topics,
-                               domain::DeliveryStatistics& statistics, Dispatcher& dispatcher)
-    : config_(config), topics_(std::move(topics)), statistics_(statistics), dispatcher_(dispatcher) {}
+                               domain::DeliveryStatistics& statistics, Dispatcher& dispatcher,
+                               MessageStateView& message_states)
+    : config_(config),
+      topics_(std::move(topics)),
+      statistics_(statistics),
+      dispatcher_(dispatcher),
+      message_states_(message_states) {}
 
 StatusListener::~StatusListener() { stop(); }
 
@@ -61,7 +66,7 @@ bool StatusListener::wait_caught_up(std::chrono::milliseconds timeout) {
 
 void StatusListener::run() {
   auto consumer = make_replay_consumer(config_, "status");
-  consumer->subscribe({topics_.status});
+  consumer->subscribe({topics_.status, topics_.message_status});
   // Partitions that have reported end-of-partition since assignment; all of them = caught up.
   std::map<std::int32_t, bool> at_end;
   auto last_lag_check = std::chrono::steady_clock::now();
@@ -70,7 +75,15 @@ void StatusListener::run() {
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
         records_.fetch_add(1);
-        handle(static_cast<const char*>(message->payload()), message->len());
+        if (message->topic_name() == topics_.message_status) {
+          try {
+            message_states_.on_record(std::string_view(static_cast<const char*>(message->payload()), message->len()));
+          } catch (const InvalidArgument& e) {
+            count_invalid(topics_.message_status, e.what());
+          }
+        } else {
+          handle(static_cast<const char*>(message->payload()), message->len());
+        }
         at_end[message->partition()] = false;
         break;
       case RdKafka::ERR__PARTITION_EOF: {
@@ -129,8 +142,12 @@ void StatusListener::handle(const char* data, std::size_t size) {
                    legacy->success_count, legacy->failed_count, legacy->total_processing_time_s);
     }
   } catch (const InvalidArgument& e) {  // DecodeError, or values the statistics refuse
-    if (invalid_.fetch_add(1) == 0) spdlog::warn("invalid record on {}: {} (further ones are counted in /metrics)", topics_.status, e.what());
+    count_invalid(topics_.status, e.what());
   }
+}
+
+void StatusListener::count_invalid(const std::string& topic, const std::string& why) {
+  if (invalid_.fetch_add(1) == 0) spdlog::warn("invalid record on {}: {} (further ones are counted in /metrics)", topic, why);
 }
 
 std::vector<StoredCampaign> load_campaigns(const kafka::ClientConfig& config, const std::string& topic) {

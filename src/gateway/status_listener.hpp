@@ -1,5 +1,6 @@
 #pragma once
-// The gateway's background thread on sender-status-updates (the original's daemon thread): it
+// The gateway's background thread on sender-status-updates (the original's daemon thread) and
+// message-status (the tracker's output, for the funnel and message lookups): it
 // replays the topic from the beginning at every start — so the figures survive a gateway restart
 // exactly — and then follows it, feeding DeliveryStatistics (counted once per message id) and the
 // Dispatcher (heartbeats, and which sender queue just got shorter).
@@ -15,6 +16,7 @@
 
 #include "domain/delivery_statistics.hpp"
 #include "gateway/dispatcher.hpp"
+#include "gateway/message_state_view.hpp"
 #include "kafka/client_config.hpp"
 #include "kafka/topics.hpp"
 
@@ -23,7 +25,7 @@ namespace smsim::gateway {
 class StatusListener {
  public:
   StatusListener(const kafka::ClientConfig& config, kafka::TopicNames topics, domain::DeliveryStatistics& statistics,
-                 Dispatcher& dispatcher);
+                 Dispatcher& dispatcher, MessageStateView& message_states);
   ~StatusListener();
 
   void start();
@@ -39,11 +41,13 @@ class StatusListener {
  private:
   void run();
   void handle(const char* data, std::size_t size);
+  void count_invalid(const std::string& topic, const std::string& why);
 
   kafka::ClientConfig config_;
   kafka::TopicNames topics_;
   domain::DeliveryStatistics& statistics_;
   Dispatcher& dispatcher_;
+  MessageStateView& message_states_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> records_{0};
   std::atomic<std::uint64_t> invalid_{0};

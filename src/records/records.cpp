@@ -124,16 +124,25 @@ MessageRecord decode_message(std::string_view text) {
   return r;
 }
 
+domain::SmsMessage message_at(const CampaignSpec& spec, const domain::MessageGenerator& generator, std::uint64_t index) {
+  if (!spec.single) return generator.at(index);
+  return {domain::message_id(spec.campaign_id, index), spec.campaign_id, index, spec.single->first, spec.single->second};
+}
+
 std::string encode_campaign(const CampaignSpec& s) {
-  return json{{"type", "campaign"},
+  json j{{"type", "campaign"},
               {"campaign_id", s.campaign_id},
               {"count", s.count},
               {"seed", s.seed},
               {"min_length", s.generator.min_length},
               {"max_length", s.generator.max_length},
               {"alphabet", domain::to_string(s.generator.alphabet)},
-              {"created_at_ms", s.created_at_ms}}
-      .dump();
+              {"created_at_ms", s.created_at_ms}};
+  if (s.single) {
+    j["to"] = s.single->first;
+    j["text"] = s.single->second;
+  }
+  return j.dump();
 }
 
 std::string encode_progress(const CampaignProgress& p) {
@@ -157,6 +166,10 @@ CampaignRecord decode_campaign_record(std::string_view text) {
     if (!alphabet) throw DecodeError("field 'alphabet' is not one of gsm7, unicode, mixed");
     s.generator.alphabet = *alphabet;
     s.created_at_ms = int_field(j, "created_at_ms", 0);
+    if (j.contains("to")) {
+      s.single = std::make_pair(string_field(j, "to"), string_field(j, "text", /*allow_empty=*/true));
+      if (s.count != 1) throw DecodeError("field 'count' must be 1 for a single message");
+    }
     try {
       domain::validate(s.generator);
     } catch (const InvalidArgument& e) {
@@ -183,6 +196,100 @@ std::string encode_status(const StatusRecord& s) {
          {"offset", s.offset}};
   if (!r.error.empty()) j["error"] = r.error;
   return j.dump();
+}
+
+std::string encode_dispatched(const domain::WholeMessage& m) {
+  return json{{"type", "message"},         {"message_id", m.id},        {"campaign_id", m.campaign_id},
+              {"number", m.number},        {"text", m.text},            {"encoding", m.encoding},
+              {"total_parts", m.total_parts}, {"created_at_ms", m.created_at_ms}}
+      .dump();
+}
+
+std::string encode_submit(const domain::PartSubmit& s) {
+  json j{{"type", "submit"},           {"message_id", s.message_id}, {"sender_id", s.sender_id},
+         {"part", s.part},             {"total_parts", s.total_parts}, {"accepted", s.accepted},
+         {"at_ms", s.at_ms}};
+  j["supplier_message_id"] = s.accepted ? json(s.supplier_id) : json(nullptr);
+  if (!s.accepted) j["error"] = s.error;
+  return j.dump();
+}
+
+namespace {
+int parts_field(const json& j, const char* name) {
+  const auto v = int_field(j, name, 1);
+  if (v < 1 || v > 255) throw DecodeError(fmt::format("field '{}' must be between 1 and 255", name));
+  return static_cast<int>(v);
+}
+}  // namespace
+
+std::string encode_delivery_report(const DeliveryReportRecord& r) {
+  return json{{"type", "delivery_report"}, {"message_id", r.message_id}, {"part", r.part},
+              {"total_parts", r.total_parts},  {"receipt", r.receipt},       {"at_ms", r.at_ms}}
+      .dump();
+}
+
+DeliveryReportRecord decode_delivery_report(std::string_view text) {
+  const json j = parse(text, "delivery report");
+  DeliveryReportRecord r;
+  r.message_id = string_field(j, "message_id");
+  r.part = parts_field(j, "part");
+  r.total_parts = parts_field(j, "total_parts");
+  if (r.part > r.total_parts) throw DecodeError("field 'part' exceeds 'total_parts'");
+  r.receipt = string_field(j, "receipt");
+  r.at_ms = int_field(j, "at_ms", 0);
+  return r;
+}
+
+domain::PartReport to_part_report(const DeliveryReportRecord& r) {
+  domain::DeliveryReceipt receipt;
+  try {
+    receipt = domain::parse_receipt(r.receipt);
+  } catch (const InvalidArgument& e) {
+    throw DecodeError(fmt::format("field 'receipt': {}", e.what()));
+  }
+  return {r.message_id, r.part, r.total_parts, receipt.supplier_message_id, receipt.stat,
+          r.at_ms != 0 ? r.at_ms : receipt.done_date_ms};
+}
+
+std::string encode_lifecycle(const domain::MessageLifecycle& m, std::int64_t updated_at_ms) {
+  json parts = json::array();
+  for (std::size_t i = 0; i < m.parts.size(); ++i) {
+    const auto& p = m.parts[i];
+    json part{{"part", i + 1}};
+    part["supplier_message_id"] = p.supplier_id.empty() ? json(nullptr) : json(p.supplier_id);
+    part["submit"] = p.accepted ? json(*p.accepted ? "accepted" : "rejected") : json(nullptr);
+    if (!p.error.empty()) part["error"] = p.error;
+    part["delivery"] = p.stat ? json(domain::to_smpp(*p.stat)) : json(nullptr);
+    part["submitted_at_ms"] = p.submitted_at_ms;
+    part["reported_at_ms"] = p.reported_at_ms;
+    parts.push_back(std::move(part));
+  }
+  json history = json::array();
+  for (const auto& h : m.history) {
+    json change{{"state", domain::to_string(h.state)}, {"at_ms", h.at_ms}};
+    if (!h.reason.empty()) change["reason"] = h.reason;
+    history.push_back(std::move(change));
+  }
+  json j{{"type", "message_state"}, {"message_id", m.id}, {"state", domain::to_string(*m.state())},
+         {"total_parts", m.total_parts}, {"parts", parts}, {"history", history}, {"updated_at_ms", updated_at_ms}};
+  if (m.message) {
+    j["campaign_id"] = m.message->campaign_id;
+    j["number"] = m.message->number;
+    j["text"] = m.message->text;
+    j["encoding"] = m.message->encoding;
+  }
+  return j.dump();
+}
+
+LifecycleSummary decode_lifecycle_summary(std::string_view text) {
+  const json j = parse(text, "message state");
+  LifecycleSummary s;
+  s.id = string_field(j, "message_id");
+  const auto state = domain::parse_message_state(string_field(j, "state"));
+  if (!state) throw DecodeError("field 'state' is not a known message state");
+  s.state = *state;
+  s.total_parts = parts_field(j, "total_parts");
+  return s;
 }
 
 std::string encode_heartbeat(const Heartbeat& h) {
@@ -227,6 +334,35 @@ StatusTopicRecord decode_status_topic_record(std::string_view text) {
     s.partition = static_cast<std::int32_t>(partition);
     s.offset = int_field(j, "offset", -1);
     return s;
+  }
+  if (type == "message") {
+    DispatchedRecord d;
+    d.message.id = string_field(j, "message_id");
+    d.message.campaign_id = optional_string(j, "campaign_id");
+    d.message.number = string_field(j, "number");
+    d.message.text = string_field(j, "text", /*allow_empty=*/true);
+    d.message.encoding = optional_string(j, "encoding");
+    d.message.total_parts = parts_field(j, "total_parts");
+    d.message.created_at_ms = int_field(j, "created_at_ms", 0);
+    return d;
+  }
+  if (type == "submit") {
+    SubmitRecord r;
+    r.submit.message_id = string_field(j, "message_id");
+    r.submit.sender_id = optional_string(j, "sender_id");
+    r.submit.part = parts_field(j, "part");
+    r.submit.total_parts = parts_field(j, "total_parts");
+    if (r.submit.part > r.submit.total_parts) throw DecodeError("field 'part' exceeds 'total_parts'");
+    const auto accepted = j.find("accepted");
+    if (accepted == j.end() || !accepted->is_boolean()) throw DecodeError("field 'accepted' must be true or false");
+    r.submit.accepted = accepted->get<bool>();
+    r.submit.supplier_id = optional_string(j, "supplier_message_id");
+    if (r.submit.accepted && r.submit.supplier_id.empty()) {
+      throw DecodeError("field 'supplier_message_id' is required for an accepted part");
+    }
+    r.submit.error = optional_string(j, "error");
+    r.submit.at_ms = int_field(j, "at_ms", 0);
+    return r;
   }
   if (type == "heartbeat") {
     Heartbeat h;

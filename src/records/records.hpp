@@ -4,6 +4,7 @@
 // required fields and throws DecodeError naming the field, so a poison record is reported, never
 // half-read. The formats are documented in docs/records.md.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -12,6 +13,7 @@
 #include "common/error.hpp"
 #include "domain/delivery_statistics.hpp"
 #include "domain/message_generator.hpp"
+#include "domain/message_tracker.hpp"
 
 namespace smsim::records {
 
@@ -38,7 +40,11 @@ struct CampaignSpec {
   std::uint64_t seed = 0;
   domain::GeneratorSettings generator;
   std::int64_t created_at_ms = 0;
+  /// POST /api/messages: a campaign of one message with a given recipient and text.
+  std::optional<std::pair<std::string, std::string>> single;  // (to, text)
 };
+/// Message `index` of the campaign: generated, or the given one for a single message.
+domain::SmsMessage message_at(const CampaignSpec& spec, const domain::MessageGenerator& generator, std::uint64_t index);
 /// Key: "<campaign id>/progress". Every message below `published` is durable in sms-messages.
 struct CampaignProgress {
   std::string campaign_id;
@@ -67,12 +73,46 @@ struct Heartbeat {
   std::int64_t at_ms = 0;
   bool leaving = false;
 };
-using StatusTopicRecord = std::variant<StatusRecord, domain::LegacyCounters, Heartbeat>;
+/// The whole message as the dispatcher published it (key: message id): the left side of the
+/// tracker's join, on the same topic and partition as the message's submit responses.
+struct DispatchedRecord {
+  domain::WholeMessage message;
+};
+/// One part's submit response from the supplier (key: whole message id).
+struct SubmitRecord {
+  domain::PartSubmit submit;
+};
+using StatusTopicRecord = std::variant<StatusRecord, domain::LegacyCounters, Heartbeat, DispatchedRecord, SubmitRecord>;
 std::string encode_status(const StatusRecord& status);
 std::string encode_heartbeat(const Heartbeat& heartbeat);
+std::string encode_dispatched(const domain::WholeMessage& message);
+std::string encode_submit(const domain::PartSubmit& submit);
 /// Accepts our typed records and the original exercise's cumulative shape
 /// {"sender_id","success_count","failed_count","total_processing_time"} (the legacy format).
 StatusTopicRecord decode_status_topic_record(std::string_view json);
+
+// --- delivery-reports: the supplier's receipt for one part (key: whole message id) ------------
+/// `receipt` is SMPP receipt text: "id:<supplier id> sub:001 dlvrd:001 submit date:... stat:DELIVRD err:000".
+struct DeliveryReportRecord {
+  std::string message_id;
+  int part = 1, total_parts = 1;
+  std::string receipt;
+  std::int64_t at_ms = 0;
+};
+std::string encode_delivery_report(const DeliveryReportRecord& report);
+DeliveryReportRecord decode_delivery_report(std::string_view json);
+/// The receipt parsed into the tracker's input; throws DecodeError for a malformed receipt.
+domain::PartReport to_part_report(const DeliveryReportRecord& report);
+
+// --- message-status (compacted): the latest lifecycle of each whole message (key: message id) --
+std::string encode_lifecycle(const domain::MessageLifecycle& lifecycle, std::int64_t updated_at_ms);
+/// Just what the gateway's funnel needs from a message-status record.
+struct LifecycleSummary {
+  std::string id;
+  domain::MessageState state = domain::MessageState::Pending;
+  int total_parts = 0;
+};
+LifecycleSummary decode_lifecycle_summary(std::string_view json);
 
 std::string_view to_string(domain::Outcome outcome);
 

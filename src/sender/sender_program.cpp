@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <random>
 #include <thread>
 
@@ -21,6 +22,15 @@ void validate(const SenderSettings& s) {
   }
   domain::validate(s.timing);
   domain::validate_failure_rate(s.failure_rate);
+  for (const auto& [flag, share] : {std::pair{"--delivered", s.delivered_share}, std::pair{"--undelivered", s.undelivered_share},
+                                    std::pair{"--expired", s.expired_share}}) {
+    if (!(share >= 0 && share <= 1)) throw InvalidArgument(fmt::format("{} must be a fraction 0..1, not {}", flag, share));
+  }
+  if (std::abs(s.delivered_share + s.undelivered_share + s.expired_share - 1.0) > 1e-9) {
+    throw InvalidArgument(fmt::format("--delivered, --undelivered and --expired must add up to 1 (they add up to {})",
+                                      s.delivered_share + s.undelivered_share + s.expired_share));
+  }
+  if (s.report_delay.count() < 0) throw InvalidArgument("--report-delay must not be negative");
 }
 
 std::vector<std::string> make_sender_ids(const std::string& name, int count, std::uint64_t incarnation_seed) {

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/duration.hpp"
 #include "domain/timing_model.hpp"
 #include "kafka/client_config.hpp"
 #include "kafka/topics.hpp"
@@ -17,6 +18,11 @@ struct SenderSettings {
   double failure_rate = 0.0;
   int window = 1;               // messages in flight per sender (1: one at a time, like the original)
   std::uint64_t seed = 0;       // 0: random
+  // The simulated supplier's delivery reports, one per accepted part, after about `report_delay`
+  // (exponentially distributed), with these shares of DELIVRD / UNDELIV / EXPIRED.
+  bool delivery_reports = true;
+  Duration report_delay = std::chrono::seconds(1);
+  double delivered_share = 0.90, undelivered_share = 0.07, expired_share = 0.03;
   std::string group = "smsim-senders";
   kafka::ClientConfig kafka;
   kafka::TopicNames topics;

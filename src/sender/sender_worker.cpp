@@ -6,6 +6,8 @@
 
 #include <thread>
 
+#include "domain/segmentation.hpp"
+#include "domain/smpp_receipt.hpp"
 #include "kafka/errors.hpp"
 
 namespace smsim::sender {
@@ -30,7 +32,8 @@ SenderWorker::SenderWorker(const SenderSettings& settings, std::string sender_id
       id_(std::move(sender_id)),
       stop_(stop),
       timing_(settings.timing, seed),
-      failures_(settings.failure_rate, seed ^ 0x9e3779b97f4a7c15ULL) {
+      failures_(settings.failure_rate, seed ^ 0x9e3779b97f4a7c15ULL),
+      supplier_random_(seed ^ 0x5851f42d4c957f2dULL) {
   producer_ = std::make_unique<kafka::Producer>(
       settings_.kafka,
       std::map<std::string, std::string>{{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "1"}},
@@ -86,13 +89,16 @@ void SenderWorker::run() {
     } else {
       std::this_thread::sleep_until(std::min(in_flight_.top().done_at, now + std::chrono::milliseconds(100)));
     }
+    send_due_reports(Clock::now());
     producer_->poll(0);
     if (Clock::now() - last_commit_ >= kCommitInterval) commit(false);
     if (Clock::now() - last_heartbeat_ >= kHeartbeatInterval) send_heartbeat(false);
   }
   // Clean stop: finish what is in flight, make its statuses durable, commit, leave the group.
+  // Delivery reports still due are sent now, early, rather than lost.
   drain_in_flight();
   commit(true);
+  send_due_reports(Clock::time_point::max());
   consumer_->close();   // leaves the group now (its revoke callback finds nothing left to do)
   send_heartbeat(true); // after close: the revoke must not re-announce us as present
   producer_->flush(10'000);
@@ -103,14 +109,15 @@ void SenderWorker::take(RdKafka::Message& message) {
   status.partition = message.partition();
   status.offset = message.offset();
   progress_[message.partition()].pending.emplace(message.offset(), false);
-  const auto simulated = timing_.next();
   status.report.sender_id = id_;
-  status.report.processing_time = simulated;
+  int total_parts = 1;
   try {
     const auto record = records::decode_message(
         std::string_view(static_cast<const char*>(message.payload()), message.len()));
     status.report.message_id = record.message.id;
     status.report.produced_at_ms = record.produced_at_ms;
+    total_parts = static_cast<int>(domain::segment(record.message.content).parts.size());
+    if (total_parts > domain::kMaxParts) throw records::DecodeError("text needs more than 255 parts");
   } catch (const records::DecodeError& e) {
     // Not a message we can send: acknowledge it so it cannot block the partition (issue 6 adds a
     // dead-letter topic); the key, if any, still identifies it in the log.
@@ -122,22 +129,92 @@ void SenderWorker::take(RdKafka::Message& message) {
     progress_[message.partition()].pending[message.offset()] = true;
     return;
   }
-  in_flight_.push({Clock::now() + simulated, std::move(status)});
+  const auto first_part = timing_.next();
+  status.report.processing_time = first_part;
+  InFlight item{Clock::now() + first_part, std::move(status), 1, total_parts, {}, now_ms()};
+  in_flight_.push(std::move(item));
 }
 
 void SenderWorker::finish_due(Clock::time_point now) {
   while (!in_flight_.empty() && in_flight_.top().done_at <= now) {
     InFlight item = in_flight_.top();
     in_flight_.pop();
+    submit_part(item);
+  }
+}
+
+void SenderWorker::submit_part(InFlight& item) {
+  // The supplier's answer to the current part: accepted with its own message id, or rejected.
+  domain::PartSubmit submit;
+  submit.message_id = item.status.report.message_id;
+  submit.sender_id = id_;
+  submit.part = item.part;
+  submit.total_parts = item.total_parts;
+  submit.accepted = !failures_.next_fails();
+  submit.at_ms = now_ms();
+  if (submit.accepted) {
+    submit.supplier_id = fmt::format("{:016x}", supplier_random_());
+    item.supplier_ids.push_back(submit.supplier_id);
+  } else {
+    submit.error = "simulated supplier rejection (ESME_RSUBMITFAIL)";
+  }
+  producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, submit.message_id,
+                     records::encode_submit(submit));
+  if (!submit.accepted) {
+    item.status.report.outcome = domain::Outcome::Failed;
+    item.status.report.error = fmt::format("part {} of {} rejected", item.part, item.total_parts);
     finish(item);
+  } else if (item.part == item.total_parts) {
+    item.status.report.outcome = domain::Outcome::Sent;
+    finish(item);
+    schedule_reports(item);
+  } else {
+    // Next part: the message keeps its window slot until every part is answered.
+    ++item.part;
+    const auto next = timing_.next();
+    item.status.report.processing_time += next;
+    item.done_at = Clock::now() + next;
+    in_flight_.push(std::move(item));
+  }
+}
+
+void SenderWorker::schedule_reports(const InFlight& item) {
+  if (!settings_.delivery_reports) return;
+  std::exponential_distribution<double> delay(1.0 / std::max(1e-9, to_seconds(settings_.report_delay)));
+  std::uniform_real_distribution<double> share(0.0, 1.0);
+  for (int part = 1; part <= item.total_parts; ++part) {
+    const double u = share(supplier_random_);
+    const auto stat = u < settings_.delivered_share ? domain::DeliveryStat::Delivered
+                      : u < settings_.delivered_share + settings_.undelivered_share ? domain::DeliveryStat::Undeliverable
+                                                                                   : domain::DeliveryStat::Expired;
+    const auto wait = settings_.report_delay.count() == 0
+                          ? Duration::zero()
+                          : std::chrono::duration_cast<Duration>(std::chrono::duration<double>(delay(supplier_random_)));
+    const auto done_ms = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
+    domain::DeliveryReceipt receipt;
+    receipt.supplier_message_id = item.supplier_ids[static_cast<std::size_t>(part - 1)];
+    receipt.submitted = 1;
+    receipt.delivered = stat == domain::DeliveryStat::Delivered ? 1 : 0;
+    receipt.submit_date_ms = item.submitted_at_ms;
+    receipt.done_date_ms = done_ms;
+    receipt.stat = stat;
+    receipt.error_code = stat == domain::DeliveryStat::Delivered ? 0 : stat == domain::DeliveryStat::Expired ? 254 : 1;
+    reports_.push({Clock::now() + wait,
+                   {item.status.report.message_id, part, item.total_parts, domain::format_receipt(receipt), done_ms}});
+  }
+}
+
+void SenderWorker::send_due_reports(Clock::time_point now) {
+  while (!reports_.empty() && reports_.top().due <= now) {
+    const auto& report = reports_.top().report;
+    producer_->produce(settings_.topics.delivery_reports, kafka::Producer::kAnyPartition, report.message_id,
+                       records::encode_delivery_report(report));
+    reports_.pop();
   }
 }
 
 void SenderWorker::finish(InFlight& item) {
   auto& report = item.status.report;
-  const bool failed = failures_.next_fails();
-  report.outcome = failed ? domain::Outcome::Failed : domain::Outcome::Sent;
-  if (failed) report.error = "simulated supplier rejection";
   report.finished_at_ms = now_ms();
   auto* ticket = new StatusTicket{item.status.partition, item.status.offset, report.message_id,
                                   records::encode_status(item.status)};

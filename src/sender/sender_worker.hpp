@@ -1,9 +1,13 @@
 #pragma once
-// One sender: a thread that is a Kafka consumer in the senders' group, "sends" each message by
-// waiting a simulated time (up to `window` messages at once), decides success or failure, publishes
-// a status record keyed by message id, and commits a message's offset only after its status record
-// is acknowledged by Kafka. A crash therefore re-delivers unfinished messages (at-least-once) and
-// the gateway's counting drops the duplicates.
+// One sender: a thread that is a Kafka consumer in the senders' group. It splits each whole message
+// into parts (GSM-7 or UCS-2 segmentation) and submits them one after another to its simulated
+// supplier: each part takes a simulated time and may be rejected; each answer is published as a
+// submit-response record (supplier message id or error) keyed by the whole message id. After the
+// last part (or the first rejection) it publishes the whole message's status record, and commits the
+// message's offset only after that record is acknowledged by Kafka. Up to `window` messages are in
+// flight at once. A crash therefore re-delivers unfinished messages (at-least-once); the gateway's
+// counting and the tracker drop the duplicates. Later, the simulated supplier reports delivery of
+// each accepted part as SMPP receipt text on delivery-reports.
 //
 // Lifecycle: construct, run() on its own thread until `stop` becomes true; on stop it finishes the
 // messages in flight, commits, announces it is leaving and closes the consumer (leaving the group
@@ -15,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <queue>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -41,9 +46,17 @@ class SenderWorker : public RdKafka::RebalanceCb {
  private:
   using Clock = std::chrono::steady_clock;
   struct InFlight {
-    Clock::time_point done_at;
+    Clock::time_point done_at;  // when the current part's submit response comes back
     records::StatusRecord status;
+    int part = 1, total_parts = 1;
+    std::vector<std::string> supplier_ids;  // of the parts accepted so far
+    std::int64_t submitted_at_ms = 0;
     bool operator>(const InFlight& other) const { return done_at > other.done_at; }
+  };
+  struct PendingReport {
+    Clock::time_point due;
+    records::DeliveryReportRecord report;
+    bool operator>(const PendingReport& other) const { return due > other.due; }
   };
   // Per partition: offsets read but not yet safe to commit, and whether each one's status is acked.
   struct PartitionProgress {
@@ -53,7 +66,10 @@ class SenderWorker : public RdKafka::RebalanceCb {
 
   void take(RdKafka::Message& message);
   void finish_due(Clock::time_point now);
+  void submit_part(InFlight& item);
   void finish(InFlight& item);
+  void schedule_reports(const InFlight& item);
+  void send_due_reports(Clock::time_point now);
   void on_status_delivered(const kafka::Delivery& delivery);
   void commit(bool synchronous);
   void drain_in_flight();
@@ -68,6 +84,8 @@ class SenderWorker : public RdKafka::RebalanceCb {
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> in_flight_;
+  std::priority_queue<PendingReport, std::vector<PendingReport>, std::greater<>> reports_;
+  std::mt19937_64 supplier_random_;
   std::map<std::int32_t, PartitionProgress> progress_;
   std::vector<std::int32_t> assignment_;
   Clock::time_point last_commit_{};

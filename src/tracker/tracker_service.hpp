@@ -1,0 +1,51 @@
+#pragma once
+// The tracker: the aggregate-and-join (domain::MessageTracker) over Kafka. It consumes the status
+// topic (whole messages from the dispatcher, submit responses from the senders) and the
+// delivery-reports topic, and publishes each whole message's new lifecycle to the compacted
+// message-status topic, keyed by message id.
+//
+// Scaling: instances share the consumer group `smsim-tracker`; every record about a message has
+// the same key, and both input topics have the same partition count, so the range assignor gives
+// one instance all records of a message (co-partitioning).
+// Restarts: on every assignment the instance replays its partitions from the beginning and
+// rebuilds its state (re-publishing identical states is harmless on a compacted topic), so state
+// survives any restart without a changelog of its own. Memory: only messages not yet final.
+//
+// Lifecycle: start() spawns the consumer thread, stop() joins it. Threads: one consumer thread;
+// counters are atomics.
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "kafka/client_config.hpp"
+#include "kafka/topics.hpp"
+
+namespace smsim::tracker {
+
+struct TrackerSettings {
+  kafka::ClientConfig kafka;
+  kafka::TopicNames topics;
+  std::string group = "smsim-tracker";
+};
+
+class TrackerService {
+ public:
+  explicit TrackerService(TrackerSettings settings);
+  ~TrackerService();
+  void start();
+  void stop();
+
+  std::uint64_t state_changes() const { return state_changes_.load(); }
+  std::uint64_t in_flight() const { return in_flight_.load(); }
+  std::uint64_t invalid_records() const { return invalid_.load(); }
+
+ private:
+  void run();
+
+  TrackerSettings settings_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> state_changes_{0}, in_flight_{0}, invalid_{0};
+  std::thread thread_;
+};
+
+}  // namespace smsim::tracker
