@@ -228,6 +228,7 @@ class GatewayService::Impl {
     g.outstanding = dispatcher_->outstanding();
     g.status_consumer_lag = listener_->lag();
     g.invalid_records = listener_->invalid_records();
+    g.dead_letters = listener_->dead_letters();
     return g;
   }
 

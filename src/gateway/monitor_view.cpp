@@ -85,6 +85,8 @@ json monitor_json(const domain::StatisticsSnapshot& s, const GatewayFigures& g, 
       {"live_senders", g.live_senders},
       {"dispatch_mode", g.dispatch_mode},
       {"queued_at_senders", g.outstanding},
+      {"invalid_records", g.invalid_records},
+      {"dead_letters", g.dead_letters},
       {"per_second", std::move(series)},  // [epoch second, sent, failed]
       {"time_ms", now_ms},
   };
@@ -142,6 +144,9 @@ std::string prometheus_text(const domain::StatisticsSnapshot& s, const GatewayFi
   out += "# HELP smsim_invalid_records_total Records that could not be decoded.\n"
          "# TYPE smsim_invalid_records_total counter\n";
   out += fmt::format("smsim_invalid_records_total {}\n", g.invalid_records);
+  out += "# HELP smsim_dead_letters_total Poison records moved to the dead-letter topic (by any smsim process).\n"
+         "# TYPE smsim_dead_letters_total counter\n";
+  out += fmt::format("smsim_dead_letters_total {}\n", g.dead_letters);
   out += "# HELP smsim_messages_in_flight Published messages not yet finished.\n# TYPE smsim_messages_in_flight gauge\n";
   out += fmt::format("smsim_messages_in_flight {}\n", s.in_flight());
   out += "# HELP smsim_sender_queue_messages Messages queued at senders (published, not yet reported).\n"

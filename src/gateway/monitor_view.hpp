@@ -16,6 +16,7 @@ struct GatewayFigures {
   std::int64_t outstanding = 0;         // published to sender queues, not yet reported finished
   std::int64_t status_consumer_lag = 0;
   std::uint64_t invalid_records = 0;
+  std::uint64_t dead_letters = 0;
   std::int64_t sender_timeout_ms = 6000;
 };
 

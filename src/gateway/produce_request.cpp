@@ -66,6 +66,9 @@ std::variant<std::uint64_t, RequestError> whole_number(const json& value, const 
     if (n < min || n > max) return error(fmt::format(", not {}", value.dump()));
     return n;
   }
+  // An array or object is named by its type only: dump() recurses once per nesting level, so a
+  // deeply nested value ([[[[...]]]]) would overflow the stack before the excerpt is cut to 40 bytes.
+  if (value.is_structured()) return error(fmt::format(" (got {})", value.type_name()));
   return error(fmt::format(" (got {} {})", value.type_name(), utf8_prefix(value.dump(), 40)));
 }
 

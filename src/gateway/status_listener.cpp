@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 
+#include "kafka/dead_letters.hpp"
 #include "kafka/errors.hpp"
 
 namespace smsim::gateway {
@@ -66,7 +67,9 @@ bool StatusListener::wait_caught_up(std::chrono::milliseconds timeout) {
 
 void StatusListener::run() {
   auto consumer = make_replay_consumer(config_, "status");
-  consumer->subscribe({topics_.status, topics_.message_status});
+  kafka::DeadLetters dead_letters(config_, topics_.dead_letters);
+  // The dead-letter topic is read too, to count poison records found by any smsim process.
+  consumer->subscribe({topics_.status, topics_.message_status, topics_.dead_letters});
   // Partitions that have reported end-of-partition since assignment; all of them = caught up.
   std::map<std::int32_t, bool> at_end;
   auto last_lag_check = std::chrono::steady_clock::now();
@@ -75,11 +78,16 @@ void StatusListener::run() {
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
         records_.fetch_add(1);
-        if (message->topic_name() == topics_.message_status) {
+        if (message->topic_name() == topics_.dead_letters) {
+          std::lock_guard lock(mutex_);
+          if (message->key()) dead_letter_keys_.insert(*message->key());
+          dead_letters_.store(dead_letter_keys_.size());
+        } else if (message->topic_name() == topics_.message_status) {
           try {
             message_states_.on_record(std::string_view(static_cast<const char*>(message->payload()), message->len()));
           } catch (const InvalidArgument& e) {
             count_invalid(topics_.message_status, e.what());
+            dead_letters.send(*message, e.what());
           }
         } else {
           handle(static_cast<const char*>(message->payload()), message->len());
@@ -106,6 +114,7 @@ void StatusListener::run() {
       default:
         spdlog::debug("status listener: {}", message->errstr());
     }
+    dead_letters.poll();
     if (std::chrono::steady_clock::now() - last_lag_check > std::chrono::seconds(1)) {
       last_lag_check = std::chrono::steady_clock::now();
       std::vector<RdKafka::TopicPartition*> assigned;

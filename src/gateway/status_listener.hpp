@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <set>
 #include <thread>
 
 #include "domain/delivery_statistics.hpp"
@@ -35,6 +36,8 @@ class StatusListener {
 
   std::uint64_t records_read() const { return records_.load(); }
   std::uint64_t invalid_records() const { return invalid_.load(); }
+  /// Distinct records on the dead-letter topic, put there by any smsim process.
+  std::uint64_t dead_letters() const { return dead_letters_.load(); }
   /// Records behind the end of the topic, as of the last check (for /metrics).
   std::int64_t lag() const { return lag_.load(); }
 
@@ -52,6 +55,8 @@ class StatusListener {
   std::atomic<std::uint64_t> records_{0};
   std::atomic<std::uint64_t> invalid_{0};
   std::atomic<std::int64_t> lag_{0};
+  std::atomic<std::uint64_t> dead_letters_{0};
+  std::set<std::string> dead_letter_keys_;  // guarded by mutex_
   std::mutex mutex_;
   std::condition_variable caught_up_cv_;
   bool caught_up_ = false;

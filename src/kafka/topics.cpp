@@ -8,6 +8,7 @@ void ensure_topics(TopicAdmin& admin, const TopicNames& names, int message_parti
   admin.ensure_topic({.name = names.status, .partitions = kKeyedTopicPartitions});
   admin.ensure_topic({.name = names.campaigns, .partitions = 1, .configs = {{"cleanup.policy", "compact"}}});
   admin.ensure_topic({.name = names.delivery_reports, .partitions = kKeyedTopicPartitions});
+  admin.ensure_topic({.name = names.dead_letters, .partitions = 1, .configs = {{"cleanup.policy", "compact"}}});
   // Segments roll every minute so the cleaner can compact them soon: one record per message remains.
   admin.ensure_topic({.name = names.message_status,
                       .partitions = kKeyedTopicPartitions,

@@ -12,6 +12,7 @@ struct TopicNames {
   std::string campaigns = "sms-campaigns";           // accepted campaigns and publishing progress (compacted)
   std::string delivery_reports = "delivery-reports";
   std::string message_status = "message-status";     // latest state per whole message (compacted)
+  std::string dead_letters = "smsim-dead-letters";   // poison records with the reason (compacted)
 };
 
 /// Partition count of every keyed-by-message-id topic except sms-messages (whose count follows the

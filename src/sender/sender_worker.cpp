@@ -39,6 +39,7 @@ SenderWorker::SenderWorker(const SenderSettings& settings, std::string sender_id
       std::map<std::string, std::string>{{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "1"}},
       [this](const kafka::Delivery& d) { on_status_delivered(d); });
 
+  dead_letters_ = std::make_unique<kafka::DeadLetters>(settings_.kafka, settings_.topics.dead_letters);
   auto conf = kafka::make_conf(settings_.kafka, {{"group.id", settings_.group},
                                                  {"client.id", id_},
                                                  {"enable.auto.commit", "false"},
@@ -91,6 +92,7 @@ void SenderWorker::run() {
     }
     send_due_reports(Clock::now());
     producer_->poll(0);
+    dead_letters_->poll();
     if (Clock::now() - last_commit_ >= kCommitInterval) commit(false);
     if (Clock::now() - last_heartbeat_ >= kHeartbeatInterval) send_heartbeat(false);
   }
@@ -119,13 +121,8 @@ void SenderWorker::take(RdKafka::Message& message) {
     total_parts = static_cast<int>(domain::segment(record.message.content).parts.size());
     if (total_parts > domain::kMaxParts) throw records::DecodeError("text needs more than 255 parts");
   } catch (const records::DecodeError& e) {
-    // Not a message we can send: acknowledge it so it cannot block the partition (issue 6 adds a
-    // dead-letter topic); the key, if any, still identifies it in the log.
-    if (!logged_poison_) {
-      spdlog::warn("sender {}: skipping undecodable record at {}:{} ({}); further ones are logged at debug level",
-                   id_, message.partition(), message.offset(), e.what());
-      logged_poison_ = true;
-    }
+    // Not a message we can send: dead-letter it and acknowledge it, so it cannot block the partition.
+    dead_letters_->send(message, e.what());
     progress_[message.partition()].pending[message.offset()] = true;
     return;
   }

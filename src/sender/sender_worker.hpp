@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "domain/timing_model.hpp"
+#include "kafka/dead_letters.hpp"
 #include "kafka/producer.hpp"
 #include "records/records.hpp"
 #include "sender/sender_settings.hpp"
@@ -82,6 +83,7 @@ class SenderWorker : public RdKafka::RebalanceCb {
   domain::TimingModel timing_;
   domain::FailureModel failures_;
   std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<kafka::DeadLetters> dead_letters_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> in_flight_;
   std::priority_queue<PendingReport, std::vector<PendingReport>, std::greater<>> reports_;
@@ -91,7 +93,6 @@ class SenderWorker : public RdKafka::RebalanceCb {
   Clock::time_point last_commit_{};
   Clock::time_point last_heartbeat_{};
   std::atomic<std::uint64_t> finished_{0};
-  bool logged_poison_ = false;
 };
 
 }  // namespace smsim::sender

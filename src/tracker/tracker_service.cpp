@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "domain/message_tracker.hpp"
+#include "kafka/dead_letters.hpp"
 #include "kafka/errors.hpp"
 #include "kafka/producer.hpp"
 #include "records/records.hpp"
@@ -80,6 +81,7 @@ void TrackerService::run() {
   if (!consumer) throw kafka::KafkaError("tracker: cannot create consumer: " + error);
   kafka::Producer producer(settings_.kafka, {{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "2"}},
                            nullptr);
+  kafka::DeadLetters dead_letters(settings_.kafka, settings_.topics.dead_letters);
   consumer->subscribe({settings_.topics.status, settings_.topics.delivery_reports});
 
   const auto publish = [&](const std::optional<domain::MessageLifecycle>& changed) {
@@ -105,8 +107,10 @@ void TrackerService::run() {
         }
       }
     } catch (const InvalidArgument& e) {
-      if (invalid_.fetch_add(1) == 0) spdlog::warn("tracker: invalid record on {}: {}", m->topic_name(), e.what());
+      invalid_.fetch_add(1);
+      dead_letters.send(*m, e.what());
     }
+    dead_letters.poll();
     in_flight_.store(tracker->in_flight());
   }
   producer.flush(10'000);

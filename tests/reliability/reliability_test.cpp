@@ -9,12 +9,14 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <set>
 #include <thread>
 
 #include "os/paths.hpp"
+#include "kafka/producer.hpp"
 #include "os/process.hpp"
 #include "support/broker_environment.hpp"
 #include "support/services.hpp"
@@ -194,6 +196,27 @@ TEST_F(Reliability, SenderHungLongerThanTheSessionTimeout) {
   ::kill(b_->pid(), SIGCONT);
   const double recover = time_until([&] { return program_has_partitions("b"); });
   finish("sender SIGSTOP 14 s + SIGCONT", recover);
+}
+
+TEST_F(Reliability, PoisonRecordsAreDeadLetteredAndStopNothing) {
+  start_all();
+  // Garbage on every topic smsim consumes, in the middle of a campaign.
+  smsim::kafka::Producer producer(BrokerEnvironment::client_config(), {}, nullptr);
+  const std::vector<std::string> poison = {"not json", "[1,2,3]", R"({"type":"status","message_id":5})",
+                                           R"({"id":"x"})", std::string(100 * 1024, '{')};
+  for (const auto& value : poison) {
+    producer.produce(names_.messages, 0, "poison", value);
+    producer.produce(names_.status, smsim::kafka::Producer::kAnyPartition, "poison", value);
+  }
+  ASSERT_TRUE(producer.flush(10'000));
+  finish("poison records on every topic", 0);
+  const auto metrics = http_get(port_, "/metrics").body;
+  const std::string sample = "\nsmsim_dead_letters_total ";
+  const auto at = metrics.find(sample);
+  ASSERT_NE(at, std::string::npos) << metrics;
+  const auto dead = std::stoull(metrics.substr(at + sample.size()));
+  EXPECT_GE(dead, 2 * poison.size()) << "every poison record is dead-lettered once (by coordinates)";
+  EXPECT_TRUE(gateway_->alive() && a_->alive() && b_->alive()) << "nothing may crash";
 }
 
 int main(int argc, char** argv) {
