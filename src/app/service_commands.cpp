@@ -52,6 +52,11 @@ void add_gateway_command(CLI::App& root) {
          "embedded: track message states inside the gateway; off: leave it to `smsim tracker` instances")
       ->check(CLI::IsMember({"embedded", "off"}))
       ->default_str("embedded");
+  cmd->add_option("--auth-token", o->settings.auth_token,
+                  "Require 'Authorization: Bearer <token>' on POST endpoints (env SMSIM_AUTH_TOKEN)")
+      ->envname("SMSIM_AUTH_TOKEN");
+  cmd->add_option("--http-threads", o->settings.http_threads, "HTTP worker threads")->check(CLI::Range(2, 1024))
+      ->capture_default_str();
   o->settings.static_dir = SMSIM_DEFAULT_STATIC_DIR;
   cmd->add_option("--static-dir", o->settings.static_dir, "The exported monitor (Next.js), served at /")
       ->capture_default_str();

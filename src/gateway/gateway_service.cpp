@@ -89,14 +89,18 @@ class GatewayService::Impl {
   }
 
   void install_routes(httplib::Server& server) {
-    server.Post("/produce-messages", [this](const httplib::Request& req, httplib::Response& res) { produce(req, res); });
+    server.Post("/produce-messages", [this](const httplib::Request& req, httplib::Response& res) {
+      if (authorized(req, res)) produce(req, res);
+    });
     server.Get("/monitor", [this](const httplib::Request&, httplib::Response& res) {
       const auto now = now_ms();
       auto body = monitor_json(statistics_.snapshot(now), figures(), now);
       body["funnel"] = message_states_.funnel_json();
       reply_json(res, 200, body);
     });
-    server.Post("/api/messages", [this](const httplib::Request& req, httplib::Response& res) { send_one(req, res); });
+    server.Post("/api/messages", [this](const httplib::Request& req, httplib::Response& res) {
+      if (authorized(req, res)) send_one(req, res);
+    });
     server.Get(R"(/api/messages/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
       const std::string id = req.matches[1];
       if (const auto lifecycle = message_states_.lifecycle(id)) {
@@ -170,6 +174,21 @@ class GatewayService::Impl {
   }
 
  private:
+  // With --auth-token, every mutating endpoint needs the bearer token (compared in constant time).
+  bool authorized(const httplib::Request& req, httplib::Response& res) const {
+    if (settings_.auth_token.empty()) return true;
+    const std::string expected = "Bearer " + settings_.auth_token;
+    const std::string given = req.get_header_value("Authorization");
+    unsigned char diff = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      diff |= static_cast<unsigned char>(expected[i] ^ (i < given.size() ? given[i] : 0));
+    }
+    if (diff == 0) return true;
+    res.set_header("WWW-Authenticate", "Bearer");
+    reply_error(res, 401, "Authorization", "this endpoint needs the header 'Authorization: Bearer <token>' (--auth-token)");
+    return false;
+  }
+
   std::vector<std::string> known_topics() const {
     const auto& t = settings_.topics;
     return {t.messages, t.status, t.campaigns, t.delivery_reports, t.message_status};

@@ -31,7 +31,8 @@ struct GatewaySettings {
   DispatchMode dispatch = DispatchMode::Credit;
   ProduceLimits limits;
   std::size_t max_body_bytes = 64 * 1024;
-  int http_threads = 8;
+  int http_threads = 32;  // a few slow clients must not starve the rest
+  std::string auth_token;             // when set, POST endpoints need "Authorization: Bearer <token>"
   bool embedded_tracker = true;       // run the tracker (message-status) inside the gateway
   std::string static_dir;             // the exported monitor, served at /; empty: none
   double refresh_interval_s = 3;      // the monitor's default refresh interval (GET /api/config)
