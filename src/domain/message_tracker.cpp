@@ -77,6 +77,7 @@ std::optional<MessageLifecycle> MessageTracker::on_submit(const PartSubmit& subm
     return std::nullopt;
   }
   part.accepted = submit.accepted;
+  if (!submit.report_expected) m->report_expected = false;
   part.supplier_id = submit.supplier_id;
   part.error = submit.error;
   part.submitted_at_ms = submit.at_ms;
@@ -143,7 +144,7 @@ std::optional<MessageLifecycle> MessageTracker::advance(MessageLifecycle& m) {
   }
   if (m.history.size() == before) return std::nullopt;
   MessageLifecycle out = m;
-  if (is_final(*m.state())) {
+  if (is_final(*m.state()) || (m.state() == MessageState::Sent && !m.report_expected)) {
     finished_.insert(m.id);
     open_.erase(m.id);  // m dangles from here on
   }

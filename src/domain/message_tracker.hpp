@@ -13,6 +13,7 @@
 //   DELIVERED every part delivered (final)   UNDELIVERED  a part undeliverable or rejected (final)
 //                                            EXPIRED      a part expired, none undeliverable (final)
 //
+// When the supplier sends no delivery reports (a submit response says so), SENT is final too.
 // Memory is bounded by the messages not yet final: a final message is dropped and only its id is
 // remembered (one bit per campaign message), so late duplicates are recognised and ignored.
 //
@@ -46,6 +47,7 @@ struct PartSubmit {
   std::string supplier_id;        // when accepted
   std::string error;              // when rejected
   std::int64_t at_ms = 0;
+  bool report_expected = true;    // false: the supplier sends no delivery reports, SENT is final
 };
 
 struct PartReport {
@@ -75,6 +77,7 @@ struct MessageLifecycle {
   int total_parts = 0;                 // 0 until the message or a part says
   std::vector<PartLifecycle> parts;    // index part-1
   std::vector<StateChange> history;    // oldest first
+  bool report_expected = true;
   std::optional<MessageState> state() const {
     return history.empty() ? std::nullopt : std::optional(history.back().state);
   }

@@ -3,7 +3,8 @@
 // message) and the latest lifecycle of recent messages for GET /api/messages/{id}.
 //
 // Threads: fed by the status listener thread, read by HTTP threads; one mutex. Memory: the funnel
-// costs a byte per message; the lifecycle cache keeps the newest `cache_size` messages.
+// costs a byte per message; the lifecycle cache keeps the newest `cache_size` messages
+// (about 1 KB each).
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -17,7 +18,7 @@ namespace smsim::gateway {
 
 class MessageStateView {
  public:
-  explicit MessageStateView(std::size_t cache_size = 200'000) : cache_size_(cache_size) {}
+  explicit MessageStateView(std::size_t cache_size = 20'000) : cache_size_(cache_size) {}
 
   /// One message-status record (its JSON text). Throws records::DecodeError if malformed.
   void on_record(std::string_view json_text);

@@ -24,6 +24,8 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_replay_consumer(const kafka::Client
                                         {"enable.auto.commit", "false"},
                                         {"auto.offset.reset", "earliest"},
                                         {"enable.partition.eof", "true"},
+                                        // Bounded read-ahead: the default would buffer up to 64 MB.
+                                        {"queued.max.messages.kbytes", "8192"},
                                         {"topic.metadata.refresh.interval.ms", "2000"},
                                         {"reconnect.backoff.max.ms", "1000"}});
   std::string error;

@@ -211,6 +211,7 @@ std::string encode_submit(const domain::PartSubmit& s) {
          {"at_ms", s.at_ms}};
   j["supplier_message_id"] = s.accepted ? json(s.supplier_id) : json(nullptr);
   if (!s.accepted) j["error"] = s.error;
+  if (!s.report_expected) j["report_expected"] = false;
   return j.dump();
 }
 
@@ -362,6 +363,8 @@ StatusTopicRecord decode_status_topic_record(std::string_view text) {
     }
     r.submit.error = optional_string(j, "error");
     r.submit.at_ms = int_field(j, "at_ms", 0);
+    const auto expected = j.find("report_expected");
+    r.submit.report_expected = expected == j.end() || !expected->is_boolean() || expected->get<bool>();
     return r;
   }
   if (type == "heartbeat") {

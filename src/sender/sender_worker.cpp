@@ -149,6 +149,7 @@ void SenderWorker::submit_part(InFlight& item) {
   submit.total_parts = item.total_parts;
   submit.accepted = !failures_.next_fails();
   submit.at_ms = now_ms();
+  submit.report_expected = settings_.delivery_reports;
   if (submit.accepted) {
     submit.supplier_id = fmt::format("{:016x}", supplier_random_());
     item.supplier_ids.push_back(submit.supplier_id);

@@ -68,6 +68,8 @@ void TrackerService::run() {
                                                  {"enable.auto.commit", "false"},
                                                  {"auto.offset.reset", "earliest"},
                                                  {"partition.assignment.strategy", "range"},
+                                        // Bounded read-ahead: the default would buffer up to 64 MB.
+                                        {"queued.max.messages.kbytes", "8192"},
                                                  // A crashed instance's partitions move on after 10 s.
                                                  {"session.timeout.ms", "10000"},
                                                  {"heartbeat.interval.ms", "1000"},

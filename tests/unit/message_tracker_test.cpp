@@ -163,3 +163,14 @@ TEST(StatusFunnel, CountsEachMessageInItsLatestStateOnly) {
   EXPECT_EQ(f.parts_histogram().at(2), 1u);
   EXPECT_EQ(f.parts_histogram().at(1), 1u);
 }
+
+TEST(MessageTracker, SentIsFinalWhenNoReportIsExpected) {
+  MessageTracker t;
+  t.on_message(message("c1:7", 1));
+  auto submit = accepted("c1:7", 1, 1);
+  submit.report_expected = false;
+  const auto m = t.on_submit(submit);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->state(), MessageState::Sent);
+  EXPECT_EQ(t.in_flight(), 0u) << "nothing more will come: drop it";
+}
