@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 SMSIM := $(BUILD_DIR)/smsim
 
-.PHONY: all bootstrap build test test-unit test-integration reliability run stop clean
+.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench fuzz api-fuzz run stop clean
 
 all: build
 
@@ -13,16 +13,25 @@ bootstrap:
 build: bootstrap
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 	@cmake --build $(BUILD_DIR)
+	@bash scripts/build-monitor.sh
 
-# Unit, integration, the short form of the fault scenarios, and the monitor's browser test.
+# Unit (C++ and the monitor's components), integration (real broker; includes the monitor's
+# browser test), the short form of the fault scenarios, and smoke runs of the benchmark, the
+# fuzz targets and the API fuzzer.
 test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -L 'unit|integration|reliability'
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -L 'unit|integration|reliability|smoke'
 
 test-unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L unit
 
 test-integration: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
+
+test-monitor: build
+	cd monitor && npm test
+
+test-e2e: build
+	SMSIM_BINARY=$(SMSIM) bash tests/e2e/run.sh
 
 # The whole demo: local broker (if none answers), gateway on :5000, the sender pools of
 # config/smsim.toml and a campaign of 1000; Ctrl-C stops everything. ARGS are passed to `smsim up`.
@@ -31,6 +40,16 @@ test-integration: build
 RELIABILITY_MESSAGES ?= 20000
 reliability: build
 	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_reliability_tests
+
+# The benchmark against Kafka's own ProducerPerformance (docs/benchmarks.md); not a test.
+bench: build
+	python3 scripts/bench.py $(ARGS)
+
+fuzz: build
+	bash scripts/fuzz.sh $(or $(SECONDS),600)
+
+api-fuzz: build
+	SMSIM_BINARY=$(SMSIM) bash scripts/api-fuzz.sh $(or $(EXAMPLES),200)
 
 run: build
 	$(SMSIM) up $(ARGS)

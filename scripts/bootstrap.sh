@@ -28,6 +28,8 @@ apt_packages=(
   libgtest-dev libgmock-dev                       # tests
   kcat                                            # looking at topics by hand
   openjdk-17-jre-headless                         # runs the Kafka broker
+  chromium                                        # the monitor's end-to-end test (driven by playwright-core)
+  python3-venv                                    # scripts/api-fuzz.sh installs schemathesis into a venv
 )
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -56,6 +58,12 @@ fi
 
 java -version >/dev/null 2>&1 ||
   fail "java does not run" "install a Java 17 runtime (apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+
+# Node.js 20+ builds the monitor (Debian 12's nodejs is 18: too old for Next.js 15; the machine
+# image ships Node 20). The monitor's own packages are installed by scripts/build-monitor.sh.
+command -v npm >/dev/null 2>&1 && (($(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0) >= 20)) ||
+  fail "Node.js 20+ and npm are needed to build the monitor" \
+    "install Node.js 20 or newer (Debian 12's nodejs package is 18, too old for Next.js 15)"
 
 # --- Kafka broker jars -----------------------------------------------------------------------
 # kafka/lib/.pom.sha256 records which pom the jars came from; a changed pom fetches them again.

@@ -114,11 +114,20 @@ void Dispatcher::run() {
       std::unique_lock lock(mutex_);
       if (!running_) break;
       while (!queue_.empty() && !queue_.front()->has_work()) queue_.pop_front();
+      // A paced campaign waits for its next slot (and holds back the ones behind it: FIFO).
+      const auto steady_now = std::chrono::steady_clock::now();
+      const bool paced_wait = !queue_.empty() && queue_.front()->next_due > steady_now;
       std::optional<std::int32_t> chosen;
       if (!queue_.empty() && mode_ == DispatchMode::Credit) chosen = planner_.next_partition(now_ms());
-      const bool can_send = !queue_.empty() && (mode_ == DispatchMode::Eager || chosen.has_value());
+      const bool can_send = !queue_.empty() && !paced_wait && (mode_ == DispatchMode::Eager || chosen.has_value());
       if (can_send) {
         campaign = queue_.front();
+        if (campaign->spec.rate_per_second > 0) {
+          const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(1.0 / campaign->spec.rate_per_second));
+          // Catch up after a stall without bursting more than a second's worth.
+          campaign->next_due = std::max(campaign->next_due, steady_now - std::chrono::seconds(1)) + interval;
+        }
         if (!campaign->retry.empty()) {
           index = campaign->retry.front();
           campaign->retry.pop_front();
@@ -131,6 +140,8 @@ void Dispatcher::run() {
           planner_.on_dispatched(partition);
           ++unacked_per_partition_[partition];
         }
+      } else if (paced_wait && producer_->queued() == 0) {
+        wake_.wait_until(lock, std::min(queue_.front()->next_due, steady_now + std::chrono::milliseconds(20)));
       } else if (producer_->queued() == 0) {
         // Nothing to do until a sender finishes something, a heartbeat arrives or a campaign starts.
         wake_.wait_for(lock, std::chrono::milliseconds(20));

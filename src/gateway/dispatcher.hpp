@@ -72,6 +72,7 @@ class Dispatcher {
     std::deque<std::uint64_t> retry;  // indices whose publish failed
     std::set<std::uint64_t> unacked;  // dispatched, not yet durable
     std::uint64_t checkpointed = 0;
+    std::chrono::steady_clock::time_point next_due{};  // pacing of rate-limited campaigns
     std::uint64_t durable() const { return unacked.empty() ? next_index : *unacked.begin(); }
     bool has_work() const { return !retry.empty() || next_index < spec.count; }
   };

@@ -260,6 +260,7 @@ class GatewayService::Impl {
     records::CampaignSpec spec = new_spec(request.seed);
     spec.count = request.num_messages;
     spec.generator = request.generator;
+    spec.rate_per_second = request.rate_per_second;
     if (!accept(spec, res)) return;
     spdlog::info("campaign {} accepted: {} messages, {}..{} chars, {}", spec.campaign_id, spec.count,
                  spec.generator.min_length, spec.generator.max_length, domain::to_string(spec.generator.alphabet));

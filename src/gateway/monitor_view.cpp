@@ -98,7 +98,9 @@ json campaign_json(const CampaignView& view, const domain::StatisticsSnapshot& s
   const std::uint64_t failed = f ? f->failed : 0;
   const std::uint64_t finished = sent + failed;
   const bool done = finished >= view.spec.count;
-  const double elapsed_s = std::max<double>(0.001, (now_ms - view.spec.created_at_ms) / 1000.0);
+  // A finished campaign's rate is over its own duration, not over the time since it started.
+  const std::int64_t end_ms = done && f && f->finished_at_ms > 0 ? f->finished_at_ms : now_ms;
+  const double elapsed_s = std::max<double>(0.001, (end_ms - view.spec.created_at_ms) / 1000.0);
   const double rate = finished / elapsed_s;
   json eta = nullptr;
   if (!done && rate > 0) eta = (view.spec.count - finished) / rate;

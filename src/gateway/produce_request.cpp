@@ -100,6 +100,11 @@ std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_vie
       const auto alphabet = value.is_string() ? domain::parse_alphabet(value.get<std::string>()) : std::nullopt;
       if (!alphabet) return RequestError{400, "alphabet", "alphabet must be one of \"gsm7\", \"unicode\", \"mixed\""};
       request.generator.alphabet = *alphabet;
+    } else if (name == "rate_per_second") {
+      if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > 10'000'000) {
+        return RequestError{400, "rate_per_second", "rate_per_second must be a number from 0 (unpaced) to 10000000"};
+      }
+      request.rate_per_second = value.get<double>();
     } else if (name == "seed") {
       auto n = whole_number(value, "seed", 1, std::numeric_limits<std::uint64_t>::max());
       if (auto* e = std::get_if<RequestError>(&n)) return *e;
@@ -108,7 +113,7 @@ std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_vie
       const auto shown = utf8_prefix(name, 64);
       return RequestError{400, shown,
                           fmt::format("unknown field '{}'; known fields: num_messages, max_length, min_length, "
-                                      "alphabet, seed",
+                                      "alphabet, seed, rate_per_second",
                                       shown)};
     }
   }

@@ -22,6 +22,7 @@ struct ProduceRequest {
   std::uint64_t num_messages = 1000;  // the original exercise's default
   domain::GeneratorSettings generator;
   std::optional<std::uint64_t> seed;  // reproducible texts and numbers
+  double rate_per_second = 0;         // pace of publishing; 0: as fast as senders take them
 };
 
 struct ProduceLimits {

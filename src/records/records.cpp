@@ -138,6 +138,7 @@ std::string encode_campaign(const CampaignSpec& s) {
               {"max_length", s.generator.max_length},
               {"alphabet", domain::to_string(s.generator.alphabet)},
               {"created_at_ms", s.created_at_ms}};
+  if (s.rate_per_second > 0) j["rate_per_second"] = s.rate_per_second;
   if (s.single) {
     j["to"] = s.single->first;
     j["text"] = s.single->second;
@@ -166,6 +167,7 @@ CampaignRecord decode_campaign_record(std::string_view text) {
     if (!alphabet) throw DecodeError("field 'alphabet' is not one of gsm7, unicode, mixed");
     s.generator.alphabet = *alphabet;
     s.created_at_ms = int_field(j, "created_at_ms", 0);
+    if (j.contains("rate_per_second")) s.rate_per_second = number_field(j, "rate_per_second");
     if (j.contains("to")) {
       s.single = std::make_pair(string_field(j, "to"), string_field(j, "text", /*allow_empty=*/true));
       if (s.count != 1) throw DecodeError("field 'count' must be 1 for a single message");

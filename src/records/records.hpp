@@ -40,6 +40,7 @@ struct CampaignSpec {
   std::uint64_t seed = 0;
   domain::GeneratorSettings generator;
   std::int64_t created_at_ms = 0;
+  double rate_per_second = 0;  // publishing pace; 0: unpaced
   /// POST /api/messages: a campaign of one message with a given recipient and text.
   std::optional<std::pair<std::string, std::string>> single;  // (to, text)
 };
