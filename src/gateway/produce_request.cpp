@@ -77,7 +77,14 @@ std::variant<std::uint64_t, RequestError> whole_number(const json& value, const 
 std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_view body, std::string_view content_type,
                                                                  const ProduceLimits& limits) {
   ProduceRequest request;
-  if (only_whitespace(body)) return request;
+  if (only_whitespace(body)) {
+    if (request.num_messages > limits.max_messages) {
+      return RequestError{400, "num_messages",
+                          fmt::format("the default of {} messages exceeds this gateway's limit of {}; give num_messages",
+                                      request.num_messages, limits.max_messages)};
+    }
+    return request;
+  }
   if (!content_type.empty() && !is_json_content_type(content_type)) {
     return RequestError{415, "", fmt::format("the body must be JSON (Content-Type: application/json), not '{}'",
                                              printable_ascii(content_type, 80))};
@@ -116,6 +123,12 @@ std::variant<ProduceRequest, RequestError> parse_produce_request(std::string_vie
                                       "alphabet, seed, rate_per_second",
                                       shown)};
     }
+  }
+  if (request.num_messages > limits.max_messages) {
+    // Only the default can get here (an explicit count was checked against the limit above).
+    return RequestError{400, "num_messages",
+                        fmt::format("the default of {} messages exceeds this gateway's limit of {}; give num_messages",
+                                    request.num_messages, limits.max_messages)};
   }
   if (request.generator.min_length > request.generator.max_length) {
     return RequestError{400, "min_length",

@@ -13,10 +13,12 @@ using nlohmann::json;
 
 // Records are small; anything bigger is a poison record, rejected before parsing.
 constexpr std::size_t kMaxRecordBytes = 64 * 1024;
+// A lifecycle carries the text (up to 10,000 characters, escaped) and up to 255 parts.
+constexpr std::size_t kMaxLifecycleBytes = 1024 * 1024;
 
-json parse(std::string_view text, const char* what) {
-  if (text.size() > kMaxRecordBytes) {
-    throw DecodeError(fmt::format("{} record of {} bytes exceeds the {} byte limit", what, text.size(), kMaxRecordBytes));
+json parse(std::string_view text, const char* what, std::size_t max_bytes = kMaxRecordBytes) {
+  if (text.size() > max_bytes) {
+    throw DecodeError(fmt::format("{} record of {} bytes exceeds the {} byte limit", what, text.size(), max_bytes));
   }
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw DecodeError(fmt::format("{} record is not valid JSON", what));
@@ -285,7 +287,7 @@ std::string encode_lifecycle(const domain::MessageLifecycle& m, std::int64_t upd
 }
 
 LifecycleSummary decode_lifecycle_summary(std::string_view text) {
-  const json j = parse(text, "message state");
+  const json j = parse(text, "message state", kMaxLifecycleBytes);
   LifecycleSummary s;
   s.id = string_field(j, "message_id");
   const auto state = domain::parse_message_state(string_field(j, "state"));

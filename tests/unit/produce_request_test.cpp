@@ -263,3 +263,14 @@ TEST(ProduceRequest, EveryErrorCanBeRenderedAsJson) {
 }
 
 }  // namespace
+
+TEST(ProduceRequestLimits, TheDefaultCountMustFitALowerLimit) {
+  smsim::gateway::ProduceLimits small{.max_messages = 500};
+  for (const char* body : {"", "{}", "{\"max_length\": 10}"}) {
+    const auto r = smsim::gateway::parse_produce_request(body, "application/json", small);
+    const auto* e = std::get_if<smsim::gateway::RequestError>(&r);
+    ASSERT_NE(e, nullptr) << body;
+    EXPECT_EQ(e->field, "num_messages");
+    EXPECT_EQ(e->status, 400);
+  }
+}
