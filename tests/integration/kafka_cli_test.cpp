@@ -11,6 +11,7 @@
 #include "broker/local_broker.hpp"
 #include "os/paths.hpp"
 #include "os/process.hpp"
+#include "support/services.hpp"
 #include "support/smsim_cli.hpp"
 
 namespace fs = std::filesystem;
@@ -20,16 +21,7 @@ namespace {
 
 // Any java process whose command line mentions `needle` (our state dir): what must be gone after stop.
 int java_processes_mentioning(const std::string& needle) {
-  int count = 0;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const pid_t pid = std::stoi(name);
-    if (!smsim::os::is_alive(pid)) continue;
-    const auto cmdline = smsim::os::command_line(pid);
-    if (cmdline.find("java") != std::string::npos && cmdline.find(needle) != std::string::npos) ++count;
-  }
-  return count;
+  return smsim::test::processes_mentioning({"java", needle});
 }
 
 class KafkaCli : public ::testing::Test {
@@ -140,7 +132,8 @@ TEST_F(KafkaCli, MissingJarsAndMissingJavaSayHowToFixIt) {
 TEST_F(KafkaCli, EverySubcommandHasHelp) {
   for (const auto& sub : std::vector<std::vector<std::string>>{
            {"--help"}, {"kafka", "--help"}, {"kafka", "start", "--help"}, {"kafka", "stop", "--help"},
-           {"kafka", "status", "--help"}, {"kafka", "destroy", "--help"}}) {
+           {"kafka", "status", "--help"}, {"kafka", "destroy", "--help"}, {"gateway", "--help"}, {"sender", "--help"},
+           {"tracker", "--help"}, {"up", "--help"}, {"produce", "--help"}}) {
     const auto r = run_smsim(sub);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << r.output;
@@ -148,4 +141,14 @@ TEST_F(KafkaCli, EverySubcommandHasHelp) {
   const auto bad = run_smsim({"kafka", "start", "--port", "notaport"});
   EXPECT_NE(bad.exit_code, 0) << bad.output;
   EXPECT_NE(bad.output.find("--port"), std::string::npos) << bad.output;
+  // Bad sender settings: a clear message naming the flag, a non-zero exit, before touching Kafka.
+  for (const auto& [args, flag] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"sender", "--failure-rate", "1.5", "--bootstrap-servers", "127.0.0.1:1"}, "--failure-rate"},
+           {{"sender", "--mean", "250", "--bootstrap-servers", "127.0.0.1:1"}, "250"},
+           {{"sender", "--distribution", "uniform", "--mean", "10ms", "--stddev", "10ms"}, "--stddev"},
+           {{"sender", "--delivered", "0.5", "--bootstrap-servers", "127.0.0.1:1"}, "add up to 1"}}) {
+    const auto r = run_smsim(args);
+    EXPECT_NE(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find(flag), std::string::npos) << r.output;
+  }
 }

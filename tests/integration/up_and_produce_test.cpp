@@ -12,21 +12,6 @@
 
 using namespace smsim::test;
 
-namespace {
-
-int processes_mentioning(const std::string& needle) {
-  int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const pid_t pid = std::stoi(name);
-    if (pid == ::getpid() || !smsim::os::is_alive(pid)) continue;
-    if (smsim::os::command_line(pid).find(needle) != std::string::npos) ++count;
-  }
-  return count;
-}
-
-}  // namespace
 
 TEST(Up, BringsUpEverythingRunsTheCampaignAndStopsEverything) {
   const auto dir = smsim::os::make_temp_dir("smsim-it-up");
@@ -43,7 +28,7 @@ TEST(Up, BringsUpEverythingRunsTheCampaignAndStopsEverything) {
   ASSERT_TRUE(std::regex_search(result.output, match, done_line)) << result.output;
   EXPECT_EQ(std::stoi(match[1]) + std::stoi(match[2]), 300) << match[0];
   EXPECT_NE(result.output.find("stopped"), std::string::npos) << result.output;
-  EXPECT_EQ(processes_mentioning(dir.string()), 0) << "up must stop the broker and every service it started";
+  EXPECT_EQ(processes_mentioning({dir.string()}), 0) << "up must stop the broker and every service it started";
   std::filesystem::remove_all(dir);
 }
 

@@ -3,6 +3,9 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <thread>
 
 #include "os/process.hpp"
@@ -80,6 +83,21 @@ nlohmann::json poll_json(int port, const std::string& path, const std::function<
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return last;
+}
+
+int processes_mentioning(const std::vector<std::string>& needles) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = std::stoi(name);
+    if (pid == ::getpid() || !os::is_alive(pid)) continue;
+    const auto cmdline = os::command_line(pid);
+    bool all = true;
+    for (const auto& needle : needles) all = all && cmdline.find(needle) != std::string::npos;
+    count += all;
+  }
+  return count;
 }
 
 IsolatedNames::IsolatedNames(const std::string& tag)

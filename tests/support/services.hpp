@@ -47,6 +47,10 @@ HttpReply http_post(int port, const std::string& path, const std::string& body,
 nlohmann::json poll_json(int port, const std::string& path, const std::function<bool(const nlohmann::json&)>& done,
                          std::chrono::seconds timeout);
 
+/// Live processes (other than this one) whose command line contains every one of `needles`:
+/// what must be gone after a stop.
+int processes_mentioning(const std::vector<std::string>& needles);
+
 /// Topic names and groups unique to one test, so tests sharing a broker never see each other.
 struct IsolatedNames {
   std::string messages, status, campaigns, group;
