@@ -25,7 +25,7 @@ std::string label_escape(const std::string& value) {
 }
 
 void histogram(std::string& out, const char* name, const char* help, const domain::LatencyHistogram& h) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);  // see family()
   const auto& bounds = h.upper_bounds_seconds();
   const auto counts = h.cumulative_counts();
   for (std::size_t i = 0; i < bounds.size(); ++i) {
@@ -124,41 +124,43 @@ json campaign_json(const CampaignView& view, const domain::StatisticsSnapshot& s
             {"seed", view.spec.seed}}}};
 }
 
+namespace {
+// "# HELP" and "# TYPE" lines of one metric family.
+void family(std::string& out, const char* name, const char* type, const char* help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+// A family with a single unlabelled sample.
+template <typename T>
+void single(std::string& out, const char* name, const char* type, const char* help, T value) {
+  family(out, name, type, help);
+  out += fmt::format("{} {}\n", name, value);
+}
+}  // namespace
+
 std::string prometheus_text(const domain::StatisticsSnapshot& s, const GatewayFigures& g) {
   std::string out;
-  out += "# HELP smsim_messages_produced_total Messages durably published to the sender topic.\n"
-         "# TYPE smsim_messages_produced_total counter\n";
-  out += fmt::format("smsim_messages_produced_total {}\n", s.messages_produced);
-  out += "# HELP smsim_messages_finished_total Messages finished, counted once per message id.\n"
-         "# TYPE smsim_messages_finished_total counter\n";
+  single(out, "smsim_messages_produced_total", "counter", "Messages durably published to the sender topic.",
+         s.messages_produced);
+  family(out, "smsim_messages_finished_total", "counter", "Messages finished, counted once per message id.");
   out += fmt::format("smsim_messages_finished_total{{outcome=\"sent\"}} {}\n", s.messages_sent);
   out += fmt::format("smsim_messages_finished_total{{outcome=\"failed\"}} {}\n", s.messages_failed);
-  out += "# HELP smsim_sender_messages_total Messages finished per sender and outcome.\n"
-         "# TYPE smsim_sender_messages_total counter\n";
+  family(out, "smsim_sender_messages_total", "counter", "Messages finished per sender and outcome.");
   for (const auto& f : s.senders) {
     const auto id = label_escape(f.sender_id);
     out += fmt::format("smsim_sender_messages_total{{sender_id=\"{}\",outcome=\"sent\"}} {}\n", id, f.sent);
     out += fmt::format("smsim_sender_messages_total{{sender_id=\"{}\",outcome=\"failed\"}} {}\n", id, f.failed);
   }
-  out += "# HELP smsim_duplicate_reports_total Status reports ignored because the message was already counted.\n"
-         "# TYPE smsim_duplicate_reports_total counter\n";
-  out += fmt::format("smsim_duplicate_reports_total {}\n", s.duplicates_ignored);
-  out += "# HELP smsim_invalid_records_total Records that could not be decoded.\n"
-         "# TYPE smsim_invalid_records_total counter\n";
-  out += fmt::format("smsim_invalid_records_total {}\n", g.invalid_records);
-  out += "# HELP smsim_dead_letters_total Poison records moved to the dead-letter topic (by any smsim process).\n"
-         "# TYPE smsim_dead_letters_total counter\n";
-  out += fmt::format("smsim_dead_letters_total {}\n", g.dead_letters);
-  out += "# HELP smsim_messages_in_flight Published messages not yet finished.\n# TYPE smsim_messages_in_flight gauge\n";
-  out += fmt::format("smsim_messages_in_flight {}\n", s.in_flight());
-  out += "# HELP smsim_sender_queue_messages Messages queued at senders (published, not yet reported).\n"
-         "# TYPE smsim_sender_queue_messages gauge\n";
-  out += fmt::format("smsim_sender_queue_messages {}\n", g.outstanding);
-  out += "# HELP smsim_status_consumer_lag Status records not yet read by the gateway.\n"
-         "# TYPE smsim_status_consumer_lag gauge\n";
-  out += fmt::format("smsim_status_consumer_lag {}\n", g.status_consumer_lag);
-  out += "# HELP smsim_live_senders Senders heard from recently.\n# TYPE smsim_live_senders gauge\n";
-  out += fmt::format("smsim_live_senders {}\n", g.live_senders);
+  single(out, "smsim_duplicate_reports_total", "counter",
+         "Status reports ignored because the message was already counted.", s.duplicates_ignored);
+  single(out, "smsim_invalid_records_total", "counter", "Records that could not be decoded.", g.invalid_records);
+  single(out, "smsim_dead_letters_total", "counter",
+         "Poison records moved to the dead-letter topic (by any smsim process).", g.dead_letters);
+  single(out, "smsim_messages_in_flight", "gauge", "Published messages not yet finished.", s.in_flight());
+  single(out, "smsim_sender_queue_messages", "gauge", "Messages queued at senders (published, not yet reported).",
+         g.outstanding);
+  single(out, "smsim_status_consumer_lag", "gauge", "Status records not yet read by the gateway.",
+         g.status_consumer_lag);
+  single(out, "smsim_live_senders", "gauge", "Senders heard from recently.", g.live_senders);
   histogram(out, "smsim_send_time_seconds", "Simulated send time per message.", s.processing_time);
   histogram(out, "smsim_end_to_end_latency_seconds", "From publish by the gateway to the sender's report.",
             s.e2e_latency);
