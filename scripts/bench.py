@@ -33,6 +33,16 @@ def http(port, path, body=None):
         return json.loads(r.read())
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (the figure that shows what limits throughput)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def peak_rss_mb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -53,9 +63,10 @@ class Bench:
         self.run_no = 0
 
     def start_broker(self):
-        subprocess.run([self.smsim, "kafka", "start", "--port", str(self.kafka_port), "--controller-port",
-                        str(self.controller_port), "--state-dir", self.state, "--heap", "1g"], check=True,
-                       stdout=subprocess.DEVNULL)
+        out = subprocess.run([self.smsim, "kafka", "start", "--port", str(self.kafka_port), "--controller-port",
+                              str(self.controller_port), "--state-dir", self.state, "--heap", "1g"], check=True,
+                             capture_output=True, text=True).stdout
+        self.broker_pid = int(re.search(r"pid (\d+)", out).group(1))
 
     def stop_all(self):
         for p in self.procs:
@@ -135,49 +146,45 @@ def intake(b, n):
     return n / took, took
 
 
-def end_to_end(b, n):
+def zero_delay_pipeline(b, gateway_args=()):
+    """A gateway and one sender program of 4 zero-delay, never-failing threads, on fresh topics."""
     t = b.topics()
-    port, gw = b.gateway(t)
+    port, gw = b.gateway(t, [a for a in gateway_args if a])
     sender = b.spawn("sender", ["sender", "-n", "4", "--mean", "0s", "--stddev", "0s", "--distribution", "constant",
                                 "--no-delivery-reports"] + t["sender"])
     b.wait_senders(port, 4)
-    start = time.time()
-    http(port, "/produce-messages", {"num_messages": n})
+    return port, gw, sender
+
+
+def run_until_finished(port, total, poll_s=0.1):
     while True:
         m = http(port, "/monitor")
-        if m["messages_sent"] + m["messages_failed"] >= n:
-            break
-        time.sleep(0.1)
+        if m["messages_sent"] + m["messages_failed"] >= total:
+            return m
+        time.sleep(poll_s)
+
+
+def end_to_end(b, n):
+    port, gw, sender = zero_delay_pipeline(b)
+    pids = {"broker": b.broker_pid, "gateway": gw.pid, "sender": sender.pid}
+    cpu_before = {k: cpu_seconds(p) for k, p in pids.items()}
+    start = time.time()
+    http(port, "/produce-messages", {"num_messages": n})
+    m = run_until_finished(port, n)
     took = time.time() - start
+    cpu = {k: round((cpu_seconds(p) or 0) - (cpu_before[k] or 0), 1) for k, p in pids.items()}
     full = m["latency"]["end_to_end"]
     rate = n / took
-    # Half load: a paced campaign at half the measured rate, long enough to be steady.
-    half_n = max(1000, int(rate * 0.5 * 10))
-    before = m["messages_sent"] + m["messages_failed"]
-    http(port, "/produce-messages", {"num_messages": half_n, "rate_per_second": rate * 0.5})
-    # The percentiles are cumulative; measure the paced campaign on a gateway of its own instead.
-    while True:
-        m2 = http(port, "/monitor")
-        if m2["messages_sent"] + m2["messages_failed"] >= before + half_n:
-            break
-        time.sleep(0.2)
     rss = {"gateway_mb": peak_rss_mb(gw.pid), "sender_mb": peak_rss_mb(sender.pid)}
     b.stop_all()
-    # Half load alone, on fresh topics.
-    t = b.topics()
-    port, gw = b.gateway(t)
-    b.spawn("sender", ["sender", "-n", "4", "--mean", "0s", "--stddev", "0s", "--distribution", "constant",
-                       "--no-delivery-reports"] + t["sender"])
-    b.wait_senders(port, 4)
+    # Half load on fresh topics (the percentiles are cumulative): a paced campaign at half the
+    # measured rate, long enough to be steady.
+    half_n = max(1000, int(rate * 0.5 * 10))
+    port, gw, sender = zero_delay_pipeline(b)
     http(port, "/produce-messages", {"num_messages": half_n, "rate_per_second": rate * 0.5})
-    while True:
-        m3 = http(port, "/monitor")
-        if m3["messages_sent"] + m3["messages_failed"] >= half_n:
-            break
-        time.sleep(0.2)
-    half = m3["latency"]["end_to_end"]
+    half = run_until_finished(port, half_n, 0.2)["latency"]["end_to_end"]
     b.stop_all()
-    return rate, took, full, half, rss
+    return rate, took, full, half, rss, cpu
 
 
 def makespan(b, n, mode):
@@ -235,8 +242,9 @@ def main():
         size = 200  # bytes: a JSON message record with 1..100 characters of text averages about this
         results["reference_msgs_per_s"] = ref = reference(b, n, size)
         results["intake_msgs_per_s"], results["intake_s"] = intake(b, n)
-        rate, took, full, half, rss = end_to_end(b, n)
-        results.update({"e2e_msgs_per_s": rate, "e2e_s": took, "e2e_full_load": full, "e2e_half_load": half, "rss": rss})
+        rate, took, full, half, rss, cpu = end_to_end(b, n)
+        results.update({"e2e_msgs_per_s": rate, "e2e_s": took, "e2e_full_load": full, "e2e_half_load": half,
+                        "rss": rss, "e2e_cpu_s": cpu})
         results["makespan_credit_s"], ideal = makespan(b, span_n, "credit")
         results["makespan_eager_s"], _ = makespan(b, span_n, "eager")
         results["makespan_ideal_s"] = ideal
@@ -255,6 +263,7 @@ def main():
         f"{'e2e latency p50 / p99, half load':<34} {ms(r['e2e_half_load']['p50']):>9} / {ms(r['e2e_half_load']['p99'])}",
         f"{'makespan 10/20/40 ms, credit':<34} {r['makespan_credit_s']:>14.2f} s {r['makespan_credit_s'] / r['makespan_ideal_s']:>22.3f}",
         f"{'makespan 10/20/40 ms, eager':<34} {r['makespan_eager_s']:>14.2f} s {r['makespan_eager_s'] / r['makespan_ideal_s']:>22.3f}",
+        f"{'e2e CPU s broker/gateway/sender':<34} {r['e2e_cpu_s']['broker']:>9} / {r['e2e_cpu_s']['gateway']} / {r['e2e_cpu_s']['sender']}  (wall {r['e2e_s']:.1f} s)",
         f"{'peak RSS gateway / sender':<34} {r['rss']['gateway_mb'] or 0:>11.0f} MB / {r['rss']['sender_mb'] or 0:.0f} MB",
     ]
     print("\n".join(lines))

@@ -159,7 +159,8 @@ void add_tracker_command(CLI::App& root) {
     spdlog::info("tracker running in group {}", o->settings.group);
     while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     service.stop();
-    fmt::print("tracker stopped after {} state change(s)\n", service.state_changes());
+    fmt::print("tracker stopped after {} state change(s), {} message-status record(s)\n", service.state_changes(),
+               service.states_published());
   });
 }
 

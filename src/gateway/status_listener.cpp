@@ -24,8 +24,16 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_replay_consumer(const kafka::Client
                                         {"enable.auto.commit", "false"},
                                         {"auto.offset.reset", "earliest"},
                                         {"enable.partition.eof", "true"},
-                                        // Bounded read-ahead: the default would buffer up to 64 MB.
-                                        {"queued.max.messages.kbytes", "8192"},
+                                        // Bounded read-ahead (the default buffers up to 64 MB). A
+                                        // fetch must fit well inside it: librdkafka 2.0 stops every
+                                        // partition for fetch.error.backoff.ms when it overflows.
+                                        {"queued.max.messages.kbytes", "16384"},
+                                        {"fetch.max.bytes", "4194304"},
+                                        {"fetch.error.backoff.ms", "20"},
+                                        // Fewer, fuller fetches under load (each fetch costs the
+                                        // broker more than the records in it); at most 10 ms late.
+                                        {"fetch.min.bytes", "65536"},
+                                        {"fetch.wait.max.ms", "10"},
                                         {"topic.metadata.refresh.interval.ms", "2000"},
                                         {"reconnect.backoff.max.ms", "1000"}});
   std::string error;

@@ -4,70 +4,93 @@
 
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
+#include <optional>
+#include <simdjson.h>
+
+#include "records/json_writer.hpp"
 
 namespace smsim::records {
 namespace {
 
-using nlohmann::json;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
 
 // Records are small; anything bigger is a poison record, rejected before parsing.
 constexpr std::size_t kMaxRecordBytes = 64 * 1024;
 // A lifecycle carries the text (up to 10,000 characters, escaped) and up to 255 parts.
 constexpr std::size_t kMaxLifecycleBytes = 1024 * 1024;
 
-json parse(std::string_view text, const char* what, std::size_t max_bytes = kMaxRecordBytes) {
+// One parser per thread, reused: it keeps its buffers, so parsing allocates nothing once warm. A
+// parsed object is valid until the same thread parses again; decoders copy out what they keep.
+simdjson::dom::parser& thread_parser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+object parse(std::string_view text, const char* what, std::size_t max_bytes = kMaxRecordBytes) {
   if (text.size() > max_bytes) {
     throw DecodeError(fmt::format("{} record of {} bytes exceeds the {} byte limit", what, text.size(), max_bytes));
   }
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) throw DecodeError(fmt::format("{} record is not valid JSON", what));
-  if (!j.is_object()) throw DecodeError(fmt::format("{} record is not a JSON object", what));
+  element doc;
+  if (thread_parser().parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS) {
+    throw DecodeError(fmt::format("{} record is not valid JSON", what));
+  }
+  object j;
+  if (doc.get_object().get(j) != simdjson::SUCCESS) throw DecodeError(fmt::format("{} record is not a JSON object", what));
   return j;
 }
 
-const json& field(const json& j, const char* name) {
-  const auto it = j.find(name);
-  if (it == j.end()) throw DecodeError(fmt::format("missing field '{}'", name));
-  return *it;
+std::optional<element> find(const object& j, const char* name) {
+  element v;
+  if (j.at_key(name).get(v) != simdjson::SUCCESS) return std::nullopt;
+  return v;
 }
 
-std::string string_field(const json& j, const char* name, bool allow_empty = false) {
-  const json& v = field(j, name);
-  if (!v.is_string()) throw DecodeError(fmt::format("field '{}' must be a string", name));
-  auto s = v.get<std::string>();
+bool contains(const object& j, const char* name) { return find(j, name).has_value(); }
+
+element field(const object& j, const char* name) {
+  const auto v = find(j, name);
+  if (!v) throw DecodeError(fmt::format("missing field '{}'", name));
+  return *v;
+}
+
+std::string string_field(const object& j, const char* name, bool allow_empty = false) {
+  std::string_view s;
+  if (field(j, name).get_string().get(s) != simdjson::SUCCESS) {
+    throw DecodeError(fmt::format("field '{}' must be a string", name));
+  }
   if (!allow_empty && s.empty()) throw DecodeError(fmt::format("field '{}' must not be empty", name));
-  return s;
+  return std::string(s);
 }
 
-std::string optional_string(const json& j, const char* name) {
-  const auto it = j.find(name);
-  if (it == j.end() || it->is_null()) return {};
-  if (!it->is_string()) throw DecodeError(fmt::format("field '{}' must be a string", name));
-  return it->get<std::string>();
+std::string optional_string(const object& j, const char* name) {
+  const auto v = find(j, name);
+  if (!v || v->is_null()) return {};
+  std::string_view s;
+  if (v->get_string().get(s) != simdjson::SUCCESS) throw DecodeError(fmt::format("field '{}' must be a string", name));
+  return std::string(s);
 }
 
-std::uint64_t unsigned_field(const json& j, const char* name) {
-  const json& v = field(j, name);
-  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
-    throw DecodeError(fmt::format("field '{}' must be a non-negative integer", name));
+std::uint64_t unsigned_field(const object& j, const char* name) {
+  const element v = field(j, name);
+  if (v.type() == element_type::UINT64) return v.get_uint64().value_unsafe();
+  if (v.type() == element_type::INT64 && v.get_int64().value_unsafe() >= 0) {
+    return static_cast<std::uint64_t>(v.get_int64().value_unsafe());
   }
-  return v.get<std::uint64_t>();
+  throw DecodeError(fmt::format("field '{}' must be a non-negative integer", name));
 }
 
-std::int64_t int_field(const json& j, const char* name, std::int64_t fallback) {
-  const auto it = j.find(name);
-  if (it == j.end()) return fallback;
-  // An unsigned value above INT64_MAX would wrap to a negative one (2^64-1 would read as -1).
-  if (!it->is_number_integer() ||
-      (it->is_number_unsigned() && it->get<std::uint64_t>() > std::numeric_limits<std::int64_t>::max())) {
-    throw DecodeError(fmt::format("field '{}' must be an integer", name));
-  }
-  return it->get<std::int64_t>();
+std::int64_t int_field(const object& j, const char* name, std::int64_t fallback) {
+  const auto v = find(j, name);
+  if (!v) return fallback;
+  // An unsigned value above INT64_MAX (parsed as UINT64) must not wrap to a negative one.
+  if (v->type() != element_type::INT64) throw DecodeError(fmt::format("field '{}' must be an integer", name));
+  return v->get_int64().value_unsafe();
 }
 
 // An int_field that must fit an int: a wider value must not be truncated into range.
-int small_int_field(const json& j, const char* name, int fallback) {
+int small_int_field(const object& j, const char* name, int fallback) {
   const auto v = int_field(j, name, fallback);
   if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
     throw DecodeError(fmt::format("field '{}' is out of range: {}", name, v));
@@ -75,21 +98,35 @@ int small_int_field(const json& j, const char* name, int fallback) {
   return static_cast<int>(v);
 }
 
-double number_field(const json& j, const char* name) {
-  const json& v = field(j, name);
-  if (!v.is_number()) throw DecodeError(fmt::format("field '{}' must be a number", name));
-  const double d = v.get<double>();
+double number_field(const object& j, const char* name) {
+  double d = 0;
+  if (field(j, name).get_double().get(d) != simdjson::SUCCESS) {
+    throw DecodeError(fmt::format("field '{}' must be a number", name));
+  }
   if (!std::isfinite(d) || d < 0) throw DecodeError(fmt::format("field '{}' must be a finite non-negative number", name));
   return d;
 }
 
-json settings_json(const domain::SenderSettingsInfo& s) {
-  return {{"sender_id", s.sender_id}, {"program", s.program}, {"distribution", s.distribution},
-          {"mean_s", s.mean_s},       {"stddev_s", s.stddev_s}, {"failure_rate", s.failure_rate},
-          {"window", s.window}};
+std::optional<bool> bool_field(const object& j, const char* name) {
+  const auto v = find(j, name);
+  bool b = false;
+  if (!v || v->get_bool().get(b) != simdjson::SUCCESS) return std::nullopt;
+  return b;
 }
 
-domain::SenderSettingsInfo settings_from(const json& j) {
+std::string settings_json(const domain::SenderSettingsInfo& s) {
+  return JsonWriter(160)
+      .field("sender_id", s.sender_id)
+      .field("program", s.program)
+      .field("distribution", s.distribution)
+      .field("mean_s", s.mean_s)
+      .field("stddev_s", s.stddev_s)
+      .field("failure_rate", s.failure_rate)
+      .field("window", s.window)
+      .finish();
+}
+
+domain::SenderSettingsInfo settings_from(const object& j) {
   domain::SenderSettingsInfo s;
   s.sender_id = string_field(j, "sender_id");
   s.program = optional_string(j, "program");
@@ -109,17 +146,22 @@ domain::SenderSettingsInfo settings_from(const json& j) {
 std::string_view to_string(domain::Outcome outcome) { return outcome == domain::Outcome::Sent ? "sent" : "failed"; }
 
 std::string encode_message(const domain::SmsMessage& m, std::int64_t produced_at_ms) {
-  return json{{"id", m.id},           {"campaign_id", m.campaign_id}, {"index", m.index},
-              {"number", m.number},   {"content", m.content},         {"produced_at_ms", produced_at_ms}}
-      .dump();
+  return JsonWriter(m.content.size() + 160)
+      .field("id", m.id)
+      .field("campaign_id", m.campaign_id)
+      .field("index", m.index)
+      .field("number", m.number)
+      .field("content", m.content)
+      .field("produced_at_ms", produced_at_ms)
+      .finish();
 }
 
 MessageRecord decode_message(std::string_view text) {
-  const json j = parse(text, "message");
+  const object j = parse(text, "message");
   MessageRecord r;
   r.message.id = string_field(j, "id");
   r.message.campaign_id = optional_string(j, "campaign_id");
-  r.message.index = j.contains("index") ? unsigned_field(j, "index") : 0;
+  r.message.index = contains(j, "index") ? unsigned_field(j, "index") : 0;
   r.message.number = string_field(j, "number");
   r.message.content = string_field(j, "content", /*allow_empty=*/true);
   r.produced_at_ms = int_field(j, "produced_at_ms", 0);
@@ -132,31 +174,33 @@ domain::SmsMessage message_at(const CampaignSpec& spec, const domain::MessageGen
 }
 
 std::string encode_campaign(const CampaignSpec& s) {
-  json j{{"type", "campaign"},
-              {"campaign_id", s.campaign_id},
-              {"count", s.count},
-              {"seed", s.seed},
-              {"min_length", s.generator.min_length},
-              {"max_length", s.generator.max_length},
-              {"alphabet", domain::to_string(s.generator.alphabet)},
-              {"created_at_ms", s.created_at_ms}};
-  if (s.rate_per_second > 0) j["rate_per_second"] = s.rate_per_second;
-  if (s.single) {
-    j["to"] = s.single->first;
-    j["text"] = s.single->second;
-  }
-  return j.dump();
+  JsonWriter j;
+  j.field("type", "campaign")
+      .field("campaign_id", s.campaign_id)
+      .field("count", s.count)
+      .field("seed", s.seed)
+      .field("min_length", s.generator.min_length)
+      .field("max_length", s.generator.max_length)
+      .field("alphabet", domain::to_string(s.generator.alphabet))
+      .field("created_at_ms", s.created_at_ms);
+  if (s.rate_per_second > 0) j.field("rate_per_second", s.rate_per_second);
+  if (s.single) j.field("to", s.single->first).field("text", s.single->second);
+  return j.finish();
 }
 
 std::string encode_progress(const CampaignProgress& p) {
-  return json{{"type", "progress"}, {"campaign_id", p.campaign_id}, {"published", p.published}, {"at_ms", p.at_ms}}
-      .dump();
+  return JsonWriter()
+      .field("type", "progress")
+      .field("campaign_id", p.campaign_id)
+      .field("published", p.published)
+      .field("at_ms", p.at_ms)
+      .finish();
 }
 
 std::string progress_key(std::string_view campaign_id) { return std::string(campaign_id) + "/progress"; }
 
 CampaignRecord decode_campaign_record(std::string_view text) {
-  const json j = parse(text, "campaign");
+  const object j = parse(text, "campaign");
   const std::string type = string_field(j, "type");
   if (type == "campaign") {
     CampaignSpec s;
@@ -165,12 +209,13 @@ CampaignRecord decode_campaign_record(std::string_view text) {
     s.seed = unsigned_field(j, "seed");
     s.generator.min_length = small_int_field(j, "min_length", 1);
     s.generator.max_length = small_int_field(j, "max_length", 100);
-    const auto alphabet = domain::parse_alphabet(optional_string(j, "alphabet").empty() ? "gsm7" : optional_string(j, "alphabet"));
+    const auto alphabet_name = optional_string(j, "alphabet");
+    const auto alphabet = domain::parse_alphabet(alphabet_name.empty() ? "gsm7" : alphabet_name);
     if (!alphabet) throw DecodeError("field 'alphabet' is not one of gsm7, unicode, mixed");
     s.generator.alphabet = *alphabet;
     s.created_at_ms = int_field(j, "created_at_ms", 0);
-    if (j.contains("rate_per_second")) s.rate_per_second = number_field(j, "rate_per_second");
-    if (j.contains("to")) {
+    if (contains(j, "rate_per_second")) s.rate_per_second = number_field(j, "rate_per_second");
+    if (contains(j, "to")) {
       s.single = std::make_pair(string_field(j, "to"), string_field(j, "text", /*allow_empty=*/true));
       if (s.count != 1) throw DecodeError("field 'count' must be 1 for a single message");
     }
@@ -189,38 +234,53 @@ CampaignRecord decode_campaign_record(std::string_view text) {
 
 std::string encode_status(const StatusRecord& s) {
   const auto& r = s.report;
-  json j{{"type", "status"},
-         {"message_id", r.message_id},
-         {"sender_id", r.sender_id},
-         {"outcome", to_string(r.outcome)},
-         {"processing_time", to_seconds(r.processing_time)},
-         {"produced_at_ms", r.produced_at_ms},
-         {"finished_at_ms", r.finished_at_ms},
-         {"partition", s.partition},
-         {"offset", s.offset}};
-  if (!r.error.empty()) j["error"] = r.error;
-  return j.dump();
+  JsonWriter j;
+  j.field("type", "status")
+      .field("message_id", r.message_id)
+      .field("sender_id", r.sender_id)
+      .field("outcome", to_string(r.outcome))
+      .field("processing_time", to_seconds(r.processing_time))
+      .field("produced_at_ms", r.produced_at_ms)
+      .field("finished_at_ms", r.finished_at_ms)
+      .field("partition", s.partition)
+      .field("offset", s.offset);
+  if (!r.error.empty()) j.field("error", r.error);
+  return j.finish();
 }
 
 std::string encode_dispatched(const domain::WholeMessage& m) {
-  return json{{"type", "message"},         {"message_id", m.id},        {"campaign_id", m.campaign_id},
-              {"number", m.number},        {"text", m.text},            {"encoding", m.encoding},
-              {"total_parts", m.total_parts}, {"created_at_ms", m.created_at_ms}}
-      .dump();
+  return JsonWriter(m.text.size() + 200)
+      .field("type", "message")
+      .field("message_id", m.id)
+      .field("campaign_id", m.campaign_id)
+      .field("number", m.number)
+      .field("text", m.text)
+      .field("encoding", m.encoding)
+      .field("total_parts", m.total_parts)
+      .field("created_at_ms", m.created_at_ms)
+      .finish();
 }
 
 std::string encode_submit(const domain::PartSubmit& s) {
-  json j{{"type", "submit"},           {"message_id", s.message_id}, {"sender_id", s.sender_id},
-         {"part", s.part},             {"total_parts", s.total_parts}, {"accepted", s.accepted},
-         {"at_ms", s.at_ms}};
-  j["supplier_message_id"] = s.accepted ? json(s.supplier_id) : json(nullptr);
-  if (!s.accepted) j["error"] = s.error;
-  if (!s.report_expected) j["report_expected"] = false;
-  return j.dump();
+  JsonWriter j;
+  j.field("type", "submit")
+      .field("message_id", s.message_id)
+      .field("sender_id", s.sender_id)
+      .field("part", s.part)
+      .field("total_parts", s.total_parts)
+      .field("accepted", s.accepted)
+      .field("at_ms", s.at_ms);
+  if (s.accepted) {
+    j.field("supplier_message_id", s.supplier_id);
+  } else {
+    j.null_field("supplier_message_id").field("error", s.error);
+  }
+  if (!s.report_expected) j.field("report_expected", false);
+  return j.finish();
 }
 
 namespace {
-int parts_field(const json& j, const char* name) {
+int parts_field(const object& j, const char* name) {
   const auto v = int_field(j, name, 1);
   if (v < 1 || v > 255) throw DecodeError(fmt::format("field '{}' must be between 1 and 255", name));
   return static_cast<int>(v);
@@ -228,13 +288,18 @@ int parts_field(const json& j, const char* name) {
 }  // namespace
 
 std::string encode_delivery_report(const DeliveryReportRecord& r) {
-  return json{{"type", "delivery_report"}, {"message_id", r.message_id}, {"part", r.part},
-              {"total_parts", r.total_parts},  {"receipt", r.receipt},       {"at_ms", r.at_ms}}
-      .dump();
+  return JsonWriter()
+      .field("type", "delivery_report")
+      .field("message_id", r.message_id)
+      .field("part", r.part)
+      .field("total_parts", r.total_parts)
+      .field("receipt", r.receipt)
+      .field("at_ms", r.at_ms)
+      .finish();
 }
 
 DeliveryReportRecord decode_delivery_report(std::string_view text) {
-  const json j = parse(text, "delivery report");
+  const object j = parse(text, "delivery report");
   DeliveryReportRecord r;
   r.message_id = string_field(j, "message_id");
   r.part = parts_field(j, "part");
@@ -257,37 +322,61 @@ domain::PartReport to_part_report(const DeliveryReportRecord& r) {
 }
 
 std::string encode_lifecycle(const domain::MessageLifecycle& m, std::int64_t updated_at_ms) {
-  json parts = json::array();
+  std::string parts = "[";
   for (std::size_t i = 0; i < m.parts.size(); ++i) {
     const auto& p = m.parts[i];
-    json part{{"part", i + 1}};
-    part["supplier_message_id"] = p.supplier_id.empty() ? json(nullptr) : json(p.supplier_id);
-    part["submit"] = p.accepted ? json(*p.accepted ? "accepted" : "rejected") : json(nullptr);
-    if (!p.error.empty()) part["error"] = p.error;
-    part["delivery"] = p.stat ? json(domain::to_smpp(*p.stat)) : json(nullptr);
-    part["submitted_at_ms"] = p.submitted_at_ms;
-    part["reported_at_ms"] = p.reported_at_ms;
-    parts.push_back(std::move(part));
+    JsonWriter part(200);
+    part.field("part", i + 1);
+    if (p.supplier_id.empty()) {
+      part.null_field("supplier_message_id");
+    } else {
+      part.field("supplier_message_id", p.supplier_id);
+    }
+    if (p.accepted) {
+      part.field("submit", *p.accepted ? "accepted" : "rejected");
+    } else {
+      part.null_field("submit");
+    }
+    if (!p.error.empty()) part.field("error", p.error);
+    if (p.stat) {
+      part.field("delivery", domain::to_smpp(*p.stat));
+    } else {
+      part.null_field("delivery");
+    }
+    part.field("submitted_at_ms", p.submitted_at_ms).field("reported_at_ms", p.reported_at_ms);
+    if (i > 0) parts += ',';
+    parts += part.finish();
   }
-  json history = json::array();
-  for (const auto& h : m.history) {
-    json change{{"state", domain::to_string(h.state)}, {"at_ms", h.at_ms}};
-    if (!h.reason.empty()) change["reason"] = h.reason;
-    history.push_back(std::move(change));
+  parts += ']';
+  std::string history = "[";
+  for (std::size_t i = 0; i < m.history.size(); ++i) {
+    const auto& h = m.history[i];
+    JsonWriter change(80);
+    change.field("state", domain::to_string(h.state)).field("at_ms", h.at_ms);
+    if (!h.reason.empty()) change.field("reason", h.reason);
+    if (i > 0) history += ',';
+    history += change.finish();
   }
-  json j{{"type", "message_state"}, {"message_id", m.id}, {"state", domain::to_string(*m.state())},
-         {"total_parts", m.total_parts}, {"parts", parts}, {"history", history}, {"updated_at_ms", updated_at_ms}};
+  history += ']';
+  JsonWriter j(parts.size() + history.size() + (m.message ? m.message->text.size() : 0) + 256);
+  j.field("type", "message_state")
+      .field("message_id", m.id)
+      .field("state", domain::to_string(*m.state()))
+      .field("total_parts", m.total_parts)
+      .raw_field("parts", parts)
+      .raw_field("history", history)
+      .field("updated_at_ms", updated_at_ms);
   if (m.message) {
-    j["campaign_id"] = m.message->campaign_id;
-    j["number"] = m.message->number;
-    j["text"] = m.message->text;
-    j["encoding"] = m.message->encoding;
+    j.field("campaign_id", m.message->campaign_id)
+        .field("number", m.message->number)
+        .field("text", m.message->text)
+        .field("encoding", m.message->encoding);
   }
-  return j.dump();
+  return j.finish();
 }
 
 LifecycleSummary decode_lifecycle_summary(std::string_view text) {
-  const json j = parse(text, "message state", kMaxLifecycleBytes);
+  const object j = parse(text, "message state", kMaxLifecycleBytes);
   LifecycleSummary s;
   s.id = string_field(j, "message_id");
   const auto state = domain::parse_message_state(string_field(j, "state"));
@@ -298,14 +387,25 @@ LifecycleSummary decode_lifecycle_summary(std::string_view text) {
 }
 
 std::string encode_heartbeat(const Heartbeat& h) {
-  return json{{"type", "heartbeat"}, {"sender_id", h.settings.sender_id}, {"settings", settings_json(h.settings)},
-              {"partitions", h.partitions}, {"at_ms", h.at_ms}, {"leaving", h.leaving}}
-      .dump();
+  std::string partitions = "[";
+  for (std::size_t i = 0; i < h.partitions.size(); ++i) {
+    if (i > 0) partitions += ',';
+    partitions += std::to_string(h.partitions[i]);
+  }
+  partitions += ']';
+  return JsonWriter(400)
+      .field("type", "heartbeat")
+      .field("sender_id", h.settings.sender_id)
+      .raw_field("settings", settings_json(h.settings))
+      .raw_field("partitions", partitions)
+      .field("at_ms", h.at_ms)
+      .field("leaving", h.leaving)
+      .finish();
 }
 
 StatusTopicRecord decode_status_topic_record(std::string_view text) {
-  const json j = parse(text, "status");
-  if (!j.contains("type") && j.contains("success_count")) {
+  const object j = parse(text, "status");
+  if (!contains(j, "type") && contains(j, "success_count")) {
     domain::LegacyCounters c;
     c.sender_id = string_field(j, "sender_id");
     c.success_count = unsigned_field(j, "success_count");
@@ -358,36 +458,40 @@ StatusTopicRecord decode_status_topic_record(std::string_view text) {
     r.submit.part = parts_field(j, "part");
     r.submit.total_parts = parts_field(j, "total_parts");
     if (r.submit.part > r.submit.total_parts) throw DecodeError("field 'part' exceeds 'total_parts'");
-    const auto accepted = j.find("accepted");
-    if (accepted == j.end() || !accepted->is_boolean()) throw DecodeError("field 'accepted' must be true or false");
-    r.submit.accepted = accepted->get<bool>();
+    const auto accepted = bool_field(j, "accepted");
+    if (!accepted) throw DecodeError("field 'accepted' must be true or false");
+    r.submit.accepted = *accepted;
     r.submit.supplier_id = optional_string(j, "supplier_message_id");
     if (r.submit.accepted && r.submit.supplier_id.empty()) {
       throw DecodeError("field 'supplier_message_id' is required for an accepted part");
     }
     r.submit.error = optional_string(j, "error");
     r.submit.at_ms = int_field(j, "at_ms", 0);
-    const auto expected = j.find("report_expected");
-    r.submit.report_expected = expected == j.end() || !expected->is_boolean() || expected->get<bool>();
+    r.submit.report_expected = bool_field(j, "report_expected").value_or(true);
     return r;
   }
   if (type == "heartbeat") {
     Heartbeat h;
-    const json& settings = field(j, "settings");
-    if (!settings.is_object()) throw DecodeError("field 'settings' must be an object");
+    object settings;
+    if (field(j, "settings").get_object().get(settings) != simdjson::SUCCESS) {
+      throw DecodeError("field 'settings' must be an object");
+    }
     h.settings = settings_from(settings);
-    const json& partitions = field(j, "partitions");
-    if (!partitions.is_array()) throw DecodeError("field 'partitions' must be an array");
-    for (const auto& p : partitions) {
-      if (!p.is_number_integer() || p.get<std::int64_t>() < 0 || p.get<std::int64_t>() > 1'000'000) {
+    simdjson::dom::array partitions;
+    if (field(j, "partitions").get_array().get(partitions) != simdjson::SUCCESS) {
+      throw DecodeError("field 'partitions' must be an array");
+    }
+    for (const element p : partitions) {
+      std::int64_t n = -1;
+      if (p.type() != element_type::INT64 || p.get_int64().get(n) != simdjson::SUCCESS || n < 0 || n > 1'000'000) {
         throw DecodeError("field 'partitions' must hold partition numbers");
       }
-      h.partitions.push_back(p.get<std::int32_t>());
+      h.partitions.push_back(static_cast<std::int32_t>(n));
     }
     h.at_ms = int_field(j, "at_ms", 0);
-    const auto leaving = j.find("leaving");
-    if (leaving != j.end() && !leaving->is_boolean()) throw DecodeError("field 'leaving' must be true or false");
-    h.leaving = leaving != j.end() && leaving->get<bool>();
+    const auto leaving = find(j, "leaving");
+    if (leaving && !leaving->is_bool()) throw DecodeError("field 'leaving' must be true or false");
+    h.leaving = leaving && leaving->get_bool().value_unsafe();
     return h;
   }
   throw DecodeError(fmt::format("field 'type' has unknown value '{}'", type));

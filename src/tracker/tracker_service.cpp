@@ -3,7 +3,10 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 
 #include "domain/message_tracker.hpp"
 #include "kafka/dead_letters.hpp"
@@ -19,12 +22,42 @@ std::int64_t now_ms() {
       .count();
 }
 
+// How long a changed state may wait before it is published. Within it, later changes of the same
+// message replace earlier ones (PENDING then SENT 3 ms later is one record, whose history still
+// holds both), like Kafka Streams' record cache in front of a compacted changelog.
+constexpr auto kPublishIntervalMs = 50;
+// ...unless this many messages are waiting: bounds the memory of the write-behind buffer.
+constexpr std::size_t kMaxUnpublished = 20'000;
+
+// The latest unpublished state of each changed message, published in order of first change.
+class WriteBehind {
+ public:
+  void put(domain::MessageLifecycle&& lifecycle) {
+    auto [it, inserted] = latest_.try_emplace(lifecycle.id);
+    if (inserted) order_.push_back(lifecycle.id);
+    it->second = std::move(lifecycle);
+  }
+  std::size_t size() const { return latest_.size(); }
+  template <typename Publish>
+  void drain(Publish&& publish) {
+    for (const auto& id : order_) publish(latest_.at(id));
+    order_.clear();
+    latest_.clear();
+  }
+
+ private:
+  std::unordered_map<std::string, domain::MessageLifecycle> latest_;
+  std::vector<std::string> order_;
+};
+
 // Every assignment starts from the beginning: the state of those partitions is rebuilt by replay.
 class ReplayOnAssign : public RdKafka::RebalanceCb {
  public:
-  explicit ReplayOnAssign(std::unique_ptr<domain::MessageTracker>& tracker) : tracker_(tracker) {}
+  ReplayOnAssign(std::unique_ptr<domain::MessageTracker>& tracker, std::function<void()> before_change)
+      : tracker_(tracker), before_change_(std::move(before_change)) {}
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
+    before_change_();  // publish what is buffered: those states are right, whoever owns them next
     // Eager rebalancing revokes everything first, so a fresh tracker per assignment is exact.
     tracker_ = std::make_unique<domain::MessageTracker>();
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
@@ -38,6 +71,7 @@ class ReplayOnAssign : public RdKafka::RebalanceCb {
 
  private:
   std::unique_ptr<domain::MessageTracker>& tracker_;
+  std::function<void()> before_change_;
 };
 
 }  // namespace
@@ -63,13 +97,30 @@ void TrackerService::stop() {
 
 void TrackerService::run() {
   auto tracker = std::make_unique<domain::MessageTracker>();
-  ReplayOnAssign rebalance(tracker);
+  kafka::Producer producer(settings_.kafka, {{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "5"}},
+                           nullptr);
+  WriteBehind unpublished;
+  const auto publish_all = [&] {
+    const auto now = now_ms();
+    unpublished.drain([&](const domain::MessageLifecycle& lifecycle) {
+      producer.produce(settings_.topics.message_status, kafka::Producer::kAnyPartition, lifecycle.id,
+                       records::encode_lifecycle(lifecycle, now));
+      published_.fetch_add(1);
+    });
+  };
+  ReplayOnAssign rebalance(tracker, publish_all);
   auto conf = kafka::make_conf(settings_.kafka, {{"group.id", settings_.group},
                                                  {"enable.auto.commit", "false"},
                                                  {"auto.offset.reset", "earliest"},
                                                  {"partition.assignment.strategy", "range"},
-                                        // Bounded read-ahead: the default would buffer up to 64 MB.
-                                        {"queued.max.messages.kbytes", "8192"},
+                                                 // Bounded read-ahead; a fetch fits well inside it (see
+                                                 // gateway/status_listener.cpp).
+                                                 {"queued.max.messages.kbytes", "16384"},
+                                                 {"fetch.max.bytes", "4194304"},
+                                                 {"fetch.error.backoff.ms", "20"},
+                                                 // Fewer, fuller fetches under load; at most 10 ms late.
+                                                 {"fetch.min.bytes", "65536"},
+                                                 {"fetch.wait.max.ms", "10"},
                                                  // A crashed instance's partitions move on after 10 s.
                                                  {"session.timeout.ms", "10000"},
                                                  {"heartbeat.interval.ms", "1000"},
@@ -81,19 +132,22 @@ void TrackerService::run() {
   }
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer) throw kafka::KafkaError("tracker: cannot create consumer: " + error);
-  kafka::Producer producer(settings_.kafka, {{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "2"}},
-                           nullptr);
   kafka::DeadLetters dead_letters(settings_.kafka, settings_.topics.dead_letters);
   consumer->subscribe({settings_.topics.status, settings_.topics.delivery_reports});
 
-  const auto publish = [&](const std::optional<domain::MessageLifecycle>& changed) {
+  const auto publish = [&](std::optional<domain::MessageLifecycle>&& changed) {
     if (!changed) return;
-    producer.produce(settings_.topics.message_status, kafka::Producer::kAnyPartition, changed->id,
-                     records::encode_lifecycle(*changed, now_ms()));
     state_changes_.fetch_add(1);
+    unpublished.put(std::move(*changed));
   };
+  auto last_publish = std::chrono::steady_clock::now();
   while (!stop_.load()) {
-    std::unique_ptr<RdKafka::Message> m(consumer->consume(100));
+    if (unpublished.size() >= kMaxUnpublished ||
+        std::chrono::steady_clock::now() - last_publish >= std::chrono::milliseconds(kPublishIntervalMs)) {
+      publish_all();
+      last_publish = std::chrono::steady_clock::now();
+    }
+    std::unique_ptr<RdKafka::Message> m(consumer->consume(kPublishIntervalMs));
     producer.poll(0);
     if (m->err() != RdKafka::ERR_NO_ERROR) continue;
     const std::string_view value(static_cast<const char*>(m->payload()), m->len());
@@ -115,6 +169,7 @@ void TrackerService::run() {
     dead_letters.poll();
     in_flight_.store(tracker->in_flight());
   }
+  publish_all();
   producer.flush(10'000);
   consumer->close();
 }
