@@ -3,6 +3,9 @@
 #include <array>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace smsim::broker {
 
 std::string render_server_properties(const BrokerSettings& settings, const BrokerLayout& layout) {
@@ -32,6 +35,13 @@ std::string render_server_properties(const BrokerSettings& settings, const Broke
       {"auto.create.topics.enable", "false"},
       {"num.partitions", "1"},
   };
+  // Kafka's defaults (8 I/O and 3 network threads) are for a server of its own; on a small machine
+  // shared with the services they mostly add context switches (measured: docs/benchmarks.md).
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (cores <= 4) {
+    entries.emplace_back("num.io.threads", std::to_string(std::max(2u, cores)));
+    entries.emplace_back("num.network.threads", "2");
+  }
   for (const auto& [name, value] : settings.overrides) {
     bool replaced = false;
     for (auto& entry : entries) {

@@ -146,6 +146,9 @@ void StatusListener::run() {
 }
 
 void StatusListener::handle(const char* data, std::size_t size) {
+  // The tracker's inputs (whole messages, submit responses) share this topic: skip them unparsed.
+  const auto hint = records::record_type_hint(std::string_view(data, size));
+  if (hint == "message" || hint == "submit") return;
   try {
     const auto record = records::decode_status_topic_record(std::string_view(data, size));
     if (const auto* status = std::get_if<records::StatusRecord>(&record)) {

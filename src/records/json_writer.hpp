@@ -68,12 +68,12 @@ class JsonWriter {
 
   static void append_string(std::string& out, std::string_view value) {
     out += '"';
-    for (const char c : value) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u >= 0x20 && c != '"' && c != '\\') {
-        out += c;
-        continue;
-      }
+    std::size_t run = 0;  // start of the current run of characters that need no escape
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const char c = value[i];
+      if (static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\') continue;
+      out.append(value, run, i - run);
+      run = i + 1;
       switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -82,9 +82,10 @@ class JsonWriter {
         case '\t': out += "\\t"; break;
         case '\b': out += "\\b"; break;
         case '\f': out += "\\f"; break;
-        default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
+        default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned char>(c));
       }
     }
+    out.append(value, run, value.size() - run);
     out += '"';
   }
   static void append_number(std::string& out, double value) {

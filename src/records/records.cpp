@@ -403,6 +403,19 @@ std::string encode_heartbeat(const Heartbeat& h) {
       .finish();
 }
 
+std::string_view record_type_hint(std::string_view text) {
+  constexpr std::string_view prefix = R"({"type":")";
+  if (text.substr(0, prefix.size()) != prefix) return {};
+  const auto rest = text.substr(prefix.size());
+  const auto end = rest.find('"');
+  // Type names are short lowercase words; anything else is left to the parser.
+  if (end == std::string_view::npos || end == 0 || end > 32) return {};
+  for (const char c : rest.substr(0, end)) {
+    if (!((c >= 'a' && c <= 'z') || c == '_')) return {};
+  }
+  return rest.substr(0, end);
+}
+
 StatusTopicRecord decode_status_topic_record(std::string_view text) {
   const object j = parse(text, "status");
   if (!contains(j, "type") && contains(j, "success_count")) {

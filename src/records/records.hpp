@@ -88,6 +88,12 @@ std::string encode_status(const StatusRecord& status);
 std::string encode_heartbeat(const Heartbeat& heartbeat);
 std::string encode_dispatched(const domain::WholeMessage& message);
 std::string encode_submit(const domain::PartSubmit& submit);
+/// The record type our encoders wrote, read from the value's first bytes without parsing it:
+/// every encoder writes `{"type":"<type>"` first. A reader that needs only some types skips the
+/// others with this (the status topic carries four kinds, and each reader wants two). An empty
+/// result means "not known from the prefix" (another producer, another key order, the legacy shape):
+/// decode it in full.
+std::string_view record_type_hint(std::string_view json);
 /// Accepts our typed records and the original exercise's cumulative shape
 /// {"sender_id","success_count","failed_count","total_processing_time"} (the legacy format).
 StatusTopicRecord decode_status_topic_record(std::string_view json);

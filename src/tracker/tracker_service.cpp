@@ -155,6 +155,9 @@ void TrackerService::run() {
       if (m->topic_name() == settings_.topics.delivery_reports) {
         publish(tracker->on_report(records::to_part_report(records::decode_delivery_report(value))));
       } else {
+        // Statuses and heartbeats share the topic; they are the gateway's, skip them unparsed.
+        const auto hint = records::record_type_hint(value);
+        if (hint == "status" || hint == "heartbeat") continue;
         const auto record = records::decode_status_topic_record(value);
         if (const auto* d = std::get_if<records::DispatchedRecord>(&record)) {
           publish(tracker->on_message(d->message));

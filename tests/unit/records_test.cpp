@@ -444,3 +444,29 @@ TEST(Records, OutcomeNames) {
 }
 
 }  // namespace
+
+TEST(RecordTypeHint, ReadsTheTypeOurEncodersWriteFirst) {
+  StatusRecord status;
+  status.report.message_id = "c:1";
+  status.report.sender_id = "s";
+  EXPECT_EQ(record_type_hint(encode_status(status)), "status");
+  smsim::domain::PartSubmit submit;
+  submit.message_id = "c:1";
+  submit.accepted = true;
+  submit.supplier_id = "ab";
+  EXPECT_EQ(record_type_hint(encode_submit(submit)), "submit");
+  smsim::domain::WholeMessage whole;
+  whole.id = "c:1";
+  EXPECT_EQ(record_type_hint(encode_dispatched(whole)), "message");
+  Heartbeat heartbeat;
+  heartbeat.settings.sender_id = "s";
+  EXPECT_EQ(record_type_hint(encode_heartbeat(heartbeat)), "heartbeat");
+}
+
+TEST(RecordTypeHint, LeavesAnythingElseToTheParser) {
+  for (const std::string text : {R"({"sender_id":"s1","success_count":1})", R"({ "type":"status"})",
+                                 R"({"message_id":"c:1","type":"status"})", R"({"type":"sta)", R"({"type":""})",
+                                 R"({"type":"St\u0061tus"})", "", "not json"}) {
+    EXPECT_EQ(record_type_hint(text), "") << text;
+  }
+}
