@@ -182,6 +182,7 @@ def run_until_finished(port, total, poll_s=0.1):
 
 def end_to_end(b, n):
     port, gw, sender = zero_delay_pipeline(b)
+    cold_start = b.cold_start_s
     pids = {"broker": b.broker_pid, "gateway": gw.pid, "sender": sender.pid}
     cpu_before = {k: cpu_seconds(p) for k, p in pids.items()}
     start = time.time()
@@ -200,7 +201,28 @@ def end_to_end(b, n):
     http(port, "/produce-messages", {"num_messages": half_n, "rate_per_second": rate * 0.5})
     half = run_until_finished(port, half_n + 1, 0.2)["latency"]["end_to_end"]
     b.stop_all()
-    return rate, took, full, half, rss, cpu
+    # The same without message-state tracking (--tracker off): what the tracker costs.
+    port, gw, sender = zero_delay_pipeline(b, ["--tracker", "off"])
+    start = time.time()
+    http(port, "/produce-messages", {"num_messages": n})
+    run_until_finished(port, n + 1)
+    untracked = n / (time.time() - start)
+    b.stop_all()
+    return {"rate": rate, "took": took, "full": full, "half": half, "half_rate": rate * 0.5, "rss": rss, "cpu": cpu,
+            "cold_start_s": cold_start, "untracked_rate": untracked}
+
+
+def memory_run(b, n):
+    """Peak RSS of the gateway and the sender program across one campaign of n messages."""
+    port, gw, sender = zero_delay_pipeline(b)
+    start = time.time()
+    http(port, "/produce-messages", {"num_messages": n})
+    run_until_finished(port, n + 1, 1.0)
+    took = time.time() - start
+    rss = {"messages": n, "gateway_mb": peak_rss_mb(gw.pid), "sender_mb": peak_rss_mb(sender.pid),
+           "msgs_per_s": n / took}
+    b.stop_all()
+    return rss
 
 
 def makespan(b, n, mode):
@@ -243,6 +265,8 @@ def main():
     ap.add_argument("--messages", type=int, default=1_000_000)
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"), help="folder for results.json, chart.svg")
     ap.add_argument("--smsim", default=os.path.join(ROOT, "build", "smsim"))
+    ap.add_argument("--memory-messages", type=int, default=0,
+                    help="also measure peak RSS across one campaign of this size (e.g. 10000000; takes minutes)")
     args = ap.parse_args()
     n = 20_000 if args.smoke else args.messages
     span_n = 700 if args.smoke else 3500
@@ -255,12 +279,16 @@ def main():
         size = 200  # bytes: a JSON message record with 1..100 characters of text averages about this
         results["reference_msgs_per_s"] = ref = reference(b, n, size)
         results["intake_msgs_per_s"], results["intake_s"] = intake(b, n)
-        rate, took, full, half, rss, cpu = end_to_end(b, n)
-        results.update({"e2e_msgs_per_s": rate, "e2e_s": took, "e2e_full_load": full, "e2e_half_load": half,
-                        "rss": rss, "e2e_cpu_s": cpu})
+        e = end_to_end(b, n)
+        results.update({"e2e_msgs_per_s": e["rate"], "e2e_s": e["took"], "e2e_full_load": e["full"],
+                        "e2e_half_load": e["half"], "half_load_msgs_per_s": e["half_rate"], "rss": e["rss"],
+                        "e2e_cpu_s": e["cpu"], "cold_start_s": e["cold_start_s"],
+                        "e2e_untracked_msgs_per_s": e["untracked_rate"]})
         results["makespan_credit_s"], ideal = makespan(b, span_n, "credit")
         results["makespan_eager_s"], _ = makespan(b, span_n, "eager")
         results["makespan_ideal_s"] = ideal
+        if args.memory_messages:
+            results["memory_run"] = memory_run(b, args.memory_messages)
     finally:
         b.destroy()
         shutil.rmtree(state, ignore_errors=True)
@@ -272,17 +300,24 @@ def main():
         f"{'reference (ProducerPerformance)':<34} {r['reference_msgs_per_s']:>12,.0f} /s {'1.00':>22}",
         f"{'intake (POST, eager, durable)':<34} {r['intake_msgs_per_s']:>12,.0f} /s {r['intake_msgs_per_s'] / ref:>22.2f}",
         f"{'end to end (4 senders, 0 ms)':<34} {r['e2e_msgs_per_s']:>12,.0f} /s {r['e2e_msgs_per_s'] / ref:>22.2f}",
+        f"{'end to end, --tracker off':<34} {r['e2e_untracked_msgs_per_s']:>12,.0f} /s {r['e2e_untracked_msgs_per_s'] / ref:>22.2f}",
         f"{'e2e latency p50 / p99, full load':<34} {ms(r['e2e_full_load']['p50']):>9} / {ms(r['e2e_full_load']['p99'])}",
-        f"{'e2e latency p50 / p99, half load':<34} {ms(r['e2e_half_load']['p50']):>9} / {ms(r['e2e_half_load']['p99'])}",
+        f"{'e2e latency p50 / p99, half load':<34} {ms(r['e2e_half_load']['p50']):>9} / {ms(r['e2e_half_load']['p99'])}  (paced at {r['half_load_msgs_per_s']:,.0f}/s)",
+        f"{'first message, fresh pipeline':<34} {r['cold_start_s']:>14.2f} s  (warm-up, not in the figures above)",
         f"{'makespan 10/20/40 ms, credit':<34} {r['makespan_credit_s']:>14.2f} s {r['makespan_credit_s'] / r['makespan_ideal_s']:>22.3f}",
         f"{'makespan 10/20/40 ms, eager':<34} {r['makespan_eager_s']:>14.2f} s {r['makespan_eager_s'] / r['makespan_ideal_s']:>22.3f}",
         f"{'e2e CPU s broker/gateway/sender':<34} {r['e2e_cpu_s']['broker']:>9} / {r['e2e_cpu_s']['gateway']} / {r['e2e_cpu_s']['sender']}  (wall {r['e2e_s']:.1f} s)",
         f"{'peak RSS gateway / sender':<34} {r['rss']['gateway_mb'] or 0:>11.0f} MB / {r['rss']['sender_mb'] or 0:.0f} MB",
     ]
+    if "memory_run" in r:
+        mr = r["memory_run"]
+        lines.append(f"{'peak RSS over ' + format(mr['messages'], ',') + ' messages':<34} {mr['gateway_mb']:>11.0f} MB / "
+                     f"{mr['sender_mb']:.0f} MB  ({mr['msgs_per_s']:,.0f} msg/s)")
     print("\n".join(lines))
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
-    svg_chart([("intake", r["intake_msgs_per_s"] / ref, ""), ("end to end", r["e2e_msgs_per_s"] / ref, "")],
+    svg_chart([("intake", r["intake_msgs_per_s"] / ref, ""), ("end to end", r["e2e_msgs_per_s"] / ref, ""),
+               ("end to end, --tracker off", r["e2e_untracked_msgs_per_s"] / ref, "")],
               os.path.join(args.out, "chart.svg"))
     print(f"results: {args.out}/results.json, chart: {args.out}/chart.svg")
 

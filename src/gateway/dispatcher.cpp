@@ -125,8 +125,9 @@ void Dispatcher::run() {
         if (campaign->spec.rate_per_second > 0) {
           const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
               std::chrono::duration<double>(1.0 / campaign->spec.rate_per_second));
-          // Catch up after a stall without bursting more than a second's worth.
-          campaign->next_due = std::max(campaign->next_due, steady_now - std::chrono::seconds(1)) + interval;
+          // The first message goes now; after a stall, catch up with at most 20 ms worth at once, so
+          // that a paced campaign never floods the senders' queues (its latency is the point).
+          campaign->next_due = std::max(campaign->next_due, steady_now - std::chrono::milliseconds(20)) + interval;
         }
         if (!campaign->retry.empty()) {
           index = campaign->retry.front();
