@@ -100,7 +100,12 @@ void StatusListener::run() {
             dead_letters.send(*message, e.what());
           }
         } else {
-          handle(static_cast<const char*>(message->payload()), message->len());
+          // Both this reader and the tracker dead-letter what they cannot read: each skips the
+          // other's record kinds unparsed, so neither alone sees every poison record. The
+          // dead-letter topic is keyed by coordinates, so one found twice counts once.
+          if (const auto invalid = handle(static_cast<const char*>(message->payload()), message->len())) {
+            dead_letters.send(*message, *invalid);
+          }
         }
         at_end[message->partition()] = false;
         break;
@@ -145,10 +150,10 @@ void StatusListener::run() {
   consumer->close();
 }
 
-void StatusListener::handle(const char* data, std::size_t size) {
+std::optional<std::string> StatusListener::handle(const char* data, std::size_t size) {
   // The tracker's inputs (whole messages, submit responses) share this topic: skip them unparsed.
   const auto hint = records::record_type_hint(std::string_view(data, size));
-  if (hint == "message" || hint == "submit") return;
+  if (hint == "message" || hint == "submit") return std::nullopt;
   try {
     const auto record = records::decode_status_topic_record(std::string_view(data, size));
     if (const auto* status = std::get_if<records::StatusRecord>(&record)) {
@@ -165,7 +170,9 @@ void StatusListener::handle(const char* data, std::size_t size) {
     }
   } catch (const InvalidArgument& e) {  // DecodeError, or values the statistics refuse
     count_invalid(topics_.status, e.what());
+    return std::string(e.what());
   }
+  return std::nullopt;
 }
 
 void StatusListener::count_invalid(const std::string& topic, const std::string& why) {

@@ -8,6 +8,7 @@
 // Lifecycle: start() spawns the thread; wait_caught_up() blocks until the replay reached the end
 // offsets as of start; stop() joins. Threads: one consumer thread; the counters are atomics.
 #include <atomic>
+#include <optional>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -43,7 +44,8 @@ class StatusListener {
 
  private:
   void run();
-  void handle(const char* data, std::size_t size);
+  /// Applies one status-topic record; returns why it is invalid (then dead-letter it), else nullopt.
+  std::optional<std::string> handle(const char* data, std::size_t size);
   void count_invalid(const std::string& topic, const std::string& why);
 
   kafka::ClientConfig config_;
