@@ -169,6 +169,9 @@ pid_t LocalBroker::spawn_jvm(const fs::path& java) const {
   return os::spawn({
       .argv = {java.string(), "-Xms128m", "-Xmx" + settings_.heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
                "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+               // GC pauses, as Kafka's own start script logs them: the first thing to check when
+               // latency has a tail (docs/benchmarks.md).
+               "-Xlog:gc:file=" + (layout_.logs_dir() / "gc.log").string() + ":uptime,time:filecount=3,filesize=10M",
                "-Dlog4j.configuration=file:" + layout_.log4j_properties().string(),
                "-Dkafka.logs.dir=" + layout_.logs_dir().string(), "-cp", classpath(), "kafka.Kafka",
                layout_.server_properties().string()},

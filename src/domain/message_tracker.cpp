@@ -143,12 +143,12 @@ std::optional<MessageLifecycle> MessageTracker::advance(MessageLifecycle& m) {
     }
   }
   if (m.history.size() == before) return std::nullopt;
-  MessageLifecycle out = m;
   if (is_final(*m.state()) || (m.state() == MessageState::Sent && !m.report_expected)) {
     finished_.insert(m.id);
-    open_.erase(m.id);  // m dangles from here on
+    auto node = open_.extract(m.id);  // no longer open: hand the lifecycle over instead of copying it
+    return std::move(node.mapped());
   }
-  return out;
+  return m;  // a copy: the message stays open
 }
 
 const MessageLifecycle* MessageTracker::find(const std::string& id) const {

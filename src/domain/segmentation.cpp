@@ -101,8 +101,19 @@ int gsm7_septets(char32_t cp) {
   return std::binary_search(kBasicNonAscii.begin(), kBasicNonAscii.end(), cp) ? 1 : 0;
 }
 
+namespace {
+void decode_utf8_into(std::string_view utf8, std::u32string& out);
+}  // namespace
+
 std::u32string decode_utf8(std::string_view utf8) {
   std::u32string out;
+  decode_utf8_into(utf8, out);
+  return out;
+}
+
+namespace {
+void decode_utf8_into(std::string_view utf8, std::u32string& out) {
+  out.clear();
   out.reserve(utf8.size());
   std::size_t i = 0;
   while (i < utf8.size()) {
@@ -156,8 +167,8 @@ std::u32string decode_utf8(std::string_view utf8) {
     out.push_back(complete ? cp : kReplacement);
     i = j;
   }
-  return out;
 }
+}  // namespace
 
 std::string encode_utf8(std::u32string_view code_points) {
   std::string out;
@@ -183,42 +194,61 @@ std::string encode_utf8(std::u32string_view code_points) {
   return out;
 }
 
-SegmentedMessage segment(std::string_view utf8_text) {
-  const std::u32string text = decode_utf8(utf8_text);
-  SegmentedMessage message;
+namespace {
+// Walks the greedy part split of decoded text: calls on_part(begin, end, units) for each part.
+template <typename OnPart>
+Encoding split(std::u32string_view text, OnPart&& on_part) {
   // One character outside GSM-7 makes the whole message UCS-2: an SMS has a single data coding.
   const bool gsm7 = std::all_of(text.begin(), text.end(), [](char32_t cp) { return gsm7_septets(cp) > 0; });
-  message.encoding = gsm7 ? Encoding::Gsm7 : Encoding::Ucs2;
-  for (const char32_t cp : text) message.total_units += units_of(cp, message.encoding);
-
-  const int single_limit = gsm7 ? kGsm7SingleUnits : kUcs2SingleUnits;
-  if (message.total_units <= single_limit) {
-    message.parts.push_back(encode_utf8(text));
-    message.part_units.push_back(message.total_units);
-    return message;
+  const auto encoding = gsm7 ? Encoding::Gsm7 : Encoding::Ucs2;
+  int total_units = 0;
+  for (const char32_t cp : text) total_units += units_of(cp, encoding);
+  if (total_units <= (gsm7 ? kGsm7SingleUnits : kUcs2SingleUnits)) {
+    on_part(std::size_t{0}, text.size(), total_units);
+    return encoding;
   }
-
   // Greedy fill by whole characters: a 2-unit character (GSM-7 extension, UTF-16 surrogate pair)
   // that does not fit moves wholly to the next part, leaving that part one unit short.
   const int part_limit = gsm7 ? kGsm7PartUnits : kUcs2PartUnits;
   std::size_t part_begin = 0;
   int part_units = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const int units = units_of(text[i], message.encoding);
+    const int units = units_of(text[i], encoding);
     if (part_units + units > part_limit) {
-      message.parts.push_back(encode_utf8(std::u32string_view(text).substr(part_begin, i - part_begin)));
-      message.part_units.push_back(part_units);
+      on_part(part_begin, i, part_units);
       part_begin = i;
       part_units = 0;
     }
     part_units += units;
   }
-  message.parts.push_back(encode_utf8(std::u32string_view(text).substr(part_begin)));
-  message.part_units.push_back(part_units);
+  on_part(part_begin, text.size(), part_units);
+  return encoding;
+}
+}  // namespace
+
+SegmentedMessage segment(std::string_view utf8_text) {
+  const std::u32string text = decode_utf8(utf8_text);
+  SegmentedMessage message;
+  message.encoding = split(text, [&](std::size_t begin, std::size_t end, int units) {
+    message.parts.push_back(encode_utf8(std::u32string_view(text).substr(begin, end - begin)));
+    message.part_units.push_back(units);
+    message.total_units += units;
+  });
   return message;
 }
 
-int billed_parts(std::string_view utf8_text) { return static_cast<int>(segment(utf8_text).parts.size()); }
+PartCount count_parts(std::string_view utf8_text) {
+  thread_local std::u32string text;  // reused: counting allocates nothing once warm
+  decode_utf8_into(utf8_text, text);
+  PartCount count;
+  count.encoding = split(text, [&](std::size_t, std::size_t, int units) {
+    ++count.parts;
+    count.total_units += units;
+  });
+  return count;
+}
+
+int billed_parts(std::string_view utf8_text) { return count_parts(utf8_text).parts; }
 
 std::array<std::uint8_t, 6> concatenation_udh(std::uint8_t reference, std::uint8_t total,
                                               std::uint8_t sequence) {

@@ -56,6 +56,15 @@ struct SegmentedMessage {
 /// parts then carry U+FFFD; for valid UTF-8 the parts concatenate back to the input exactly.
 SegmentedMessage segment(std::string_view utf8_text);
 
+/// What segment() decides, without building the parts' text: for the hot path (every message is
+/// counted by the dispatcher and by its sender), where only the number of parts is needed.
+struct PartCount {
+  Encoding encoding = Encoding::Gsm7;
+  int parts = 0;
+  int total_units = 0;
+};
+PartCount count_parts(std::string_view utf8_text);
+
 /// Parts a user would be billed for: segment(utf8_text).parts.size(). Empty text bills 1.
 int billed_parts(std::string_view utf8_text);
 

@@ -104,24 +104,40 @@ void Dispatcher::stop() {
 }
 
 void Dispatcher::run() {
-  std::int64_t last_checkpoint = 0;
-  std::int64_t last_maintenance = 0;
-  while (true) {
+  // Up to this many messages are picked under one lock and then published outside it: the lock,
+  // the clocks and the wake-ups are paid per batch, not per message.
+  constexpr std::size_t kBatch = 64;
+  struct Pick {
     std::shared_ptr<Campaign> campaign;
     std::uint64_t index = 0;
     std::int32_t partition = kafka::Producer::kAnyPartition;
+  };
+  std::vector<Pick> picks;
+  picks.reserve(kBatch);
+  std::int64_t last_checkpoint = 0;
+  std::int64_t last_maintenance = 0;
+  while (true) {
+    picks.clear();
     {
       std::unique_lock lock(mutex_);
       if (!running_) break;
-      while (!queue_.empty() && !queue_.front()->has_work()) queue_.pop_front();
-      // A paced campaign waits for its next slot (and holds back the ones behind it: FIFO).
       const auto steady_now = std::chrono::steady_clock::now();
-      const bool paced_wait = !queue_.empty() && queue_.front()->next_due > steady_now;
-      std::optional<std::int32_t> chosen;
-      if (!queue_.empty() && mode_ == DispatchMode::Credit) chosen = planner_.next_partition(now_ms());
-      const bool can_send = !queue_.empty() && !paced_wait && (mode_ == DispatchMode::Eager || chosen.has_value());
-      if (can_send) {
-        campaign = queue_.front();
+      const auto wall_now = now_ms();
+      bool paced_wait = false;
+      while (picks.size() < kBatch) {
+        while (!queue_.empty() && !queue_.front()->has_work()) queue_.pop_front();
+        if (queue_.empty()) break;
+        const auto& campaign = queue_.front();
+        // A paced campaign waits for its next slot (and holds back the ones behind it: FIFO).
+        if (campaign->next_due > steady_now) {
+          paced_wait = true;
+          break;
+        }
+        std::optional<std::int32_t> chosen;
+        if (mode_ == DispatchMode::Credit) {
+          chosen = planner_.next_partition(wall_now);
+          if (!chosen) break;  // every sender's queue is full: wait for a status
+        }
         if (campaign->spec.rate_per_second > 0) {
           const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
               std::chrono::duration<double>(1.0 / campaign->spec.rate_per_second));
@@ -129,57 +145,33 @@ void Dispatcher::run() {
           // that a paced campaign never floods the senders' queues (its latency is the point).
           campaign->next_due = std::max(campaign->next_due, steady_now - std::chrono::milliseconds(20)) + interval;
         }
+        Pick pick{campaign, 0, chosen.value_or(kafka::Producer::kAnyPartition)};
         if (!campaign->retry.empty()) {
-          index = campaign->retry.front();
+          pick.index = campaign->retry.front();
           campaign->retry.pop_front();
         } else {
-          index = campaign->next_index++;
+          pick.index = campaign->next_index++;
         }
-        campaign->unacked.insert(index);
+        campaign->unacked.insert(pick.index);
         if (chosen) {
-          partition = *chosen;
-          planner_.on_dispatched(partition);
-          ++unacked_per_partition_[partition];
+          planner_.on_dispatched(*chosen);
+          ++unacked_per_partition_[*chosen];
         }
-      } else if (paced_wait && producer_->queued() == 0) {
-        wake_.wait_until(lock, std::min(queue_.front()->next_due, steady_now + std::chrono::milliseconds(20)));
-      } else if (producer_->queued() == 0) {
-        // Nothing to do until a sender finishes something, a heartbeat arrives or a campaign starts.
-        wake_.wait_for(lock, std::chrono::milliseconds(20));
+        picks.push_back(std::move(pick));
       }
-    }
-    if (campaign) {
-      const auto message = records::message_at(campaign->spec, campaign->generator, index);
-      auto* ticket = new Ticket{campaign, index, partition};
-      const auto produced_at = now_ms();
-      const auto err =
-          producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, produced_at), ticket);
-      if (err == RdKafka::ERR_NO_ERROR) {
-        // The whole message for the tracker's join, keyed like its submit responses (so on the
-        // same partition of the status topic); the tracker does not rely on which comes first.
-        const auto segmented = domain::segment(message.content);
-        producer_->produce(topics_.status, kafka::Producer::kAnyPartition, message.id,
-                           records::encode_dispatched({message.id, message.campaign_id, message.number, message.content,
-                                                       std::string(domain::to_string(segmented.encoding)),
-                                                       static_cast<int>(segmented.parts.size()), produced_at}),
-                           nullptr);
-      }
-      if (err != RdKafka::ERR_NO_ERROR) {
-        // Typically a partition added a moment ago that our metadata does not show yet: undo, and
-        // give the metadata refresh a moment before trying again.
-        delete ticket;
-        spdlog::debug("cannot publish to {} partition {}: {}", topics_.messages, partition, RdKafka::err2str(err));
-        std::lock_guard lock(mutex_);
-        campaign->retry.push_front(index);
-        if (partition >= 0) {
-          planner_.on_finished(partition);
-          --unacked_per_partition_[partition];
+      if (picks.empty() && producer_->queued() == 0) {
+        if (paced_wait) {
+          wake_.wait_until(lock, std::min(queue_.front()->next_due, steady_now + std::chrono::milliseconds(20)));
+        } else {
+          // Nothing to do until a sender finishes something, a heartbeat arrives or a campaign starts.
+          wake_.wait_for(lock, std::chrono::milliseconds(20));
         }
       }
-      producer_->poll(err == RdKafka::ERR_NO_ERROR ? 0 : 50);
-    } else {
-      producer_->poll(5);
     }
+    bool failed = false;
+    const auto produced_at = now_ms();
+    for (auto& pick : picks) failed = !publish(pick.campaign, pick.index, pick.partition, produced_at) || failed;
+    producer_->poll(failed ? 50 : picks.empty() ? 5 : 0);
     const auto now = now_ms();
     if (now - last_checkpoint >= kCheckpointIntervalMs) {
       checkpoint(now);
@@ -191,6 +183,36 @@ void Dispatcher::run() {
       last_maintenance = now;
     }
   }
+}
+
+bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_t index, std::int32_t partition,
+                         std::int64_t produced_at) {
+  const auto message = records::message_at(campaign->spec, campaign->generator, index);
+  auto* ticket = new Ticket{campaign, index, partition};
+  const auto err =
+      producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, produced_at), ticket);
+  if (err == RdKafka::ERR_NO_ERROR) {
+    // The whole message for the tracker's join, keyed like its submit responses (so on the same
+    // partition of the status topic); the tracker does not rely on which comes first.
+    const auto count = domain::count_parts(message.content);
+    producer_->produce(topics_.status, kafka::Producer::kAnyPartition, message.id,
+                       records::encode_dispatched({message.id, message.campaign_id, message.number, message.content,
+                                                   std::string(domain::to_string(count.encoding)), count.parts,
+                                                   produced_at}),
+                       nullptr);
+    return true;
+  }
+  // Typically a partition added a moment ago that our metadata does not show yet: undo, and give
+  // the metadata refresh a moment before trying again.
+  delete ticket;
+  spdlog::debug("cannot publish to {} partition {}: {}", topics_.messages, partition, RdKafka::err2str(err));
+  std::lock_guard lock(mutex_);
+  campaign->retry.push_front(index);  // stays in `unacked`: the durable prefix must not pass it
+  if (partition >= 0) {
+    planner_.on_finished(partition);
+    --unacked_per_partition_[partition];
+  }
+  return false;
 }
 
 void Dispatcher::on_delivery(const kafka::Delivery& delivery) {

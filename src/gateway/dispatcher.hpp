@@ -79,6 +79,9 @@ class Dispatcher {
   struct Ticket;  // per published record, carried through librdkafka
 
   void run();
+  /// Publishes one picked message (and its join record); on failure undoes the pick. Dispatcher thread.
+  bool publish(const std::shared_ptr<Campaign>& campaign, std::uint64_t index, std::int32_t partition,
+               std::int64_t produced_at);
   void on_delivery(const kafka::Delivery& delivery);
   void checkpoint(std::int64_t now_ms);
   void grow_partitions_if_needed(std::int64_t now_ms);

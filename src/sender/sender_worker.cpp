@@ -97,11 +97,12 @@ void SenderWorker::run() {
     } else {
       std::this_thread::sleep_until(std::min(in_flight_.top().done_at, now + std::chrono::milliseconds(100)));
     }
-    send_due_reports(Clock::now());
+    const auto after = Clock::now();
+    send_due_reports(after);
     producer_->poll(0);
     dead_letters_->poll();
-    if (Clock::now() - last_commit_ >= kCommitInterval) commit(false);
-    if (Clock::now() - last_heartbeat_ >= kHeartbeatInterval) send_heartbeat(false);
+    if (after - last_commit_ >= kCommitInterval) commit(false);
+    if (after - last_heartbeat_ >= kHeartbeatInterval) send_heartbeat(false);
   }
   // Clean stop: finish what is in flight, make its statuses durable, commit, leave the group.
   // Delivery reports still due are sent now, early, rather than lost.
@@ -125,7 +126,7 @@ void SenderWorker::take(RdKafka::Message& message) {
         std::string_view(static_cast<const char*>(message.payload()), message.len()));
     status.report.message_id = record.message.id;
     status.report.produced_at_ms = record.produced_at_ms;
-    total_parts = static_cast<int>(domain::segment(record.message.content).parts.size());
+    total_parts = domain::count_parts(record.message.content).parts;
     if (total_parts > domain::kMaxParts) throw records::DecodeError("text needs more than 255 parts");
   } catch (const records::DecodeError& e) {
     // Not a message we can send: dead-letter it and acknowledge it, so it cannot block the partition.

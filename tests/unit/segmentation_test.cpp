@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <random>
+#include <vector>
 #include <string>
 
 #include "common/error.hpp"
@@ -294,4 +296,24 @@ TEST(ConcatenationUdh, RejectsZeroTotalAndOutOfRangeSequence) {
   EXPECT_THROW(concatenation_udh(1, 0, 0), smsim::InvalidArgument);
   EXPECT_THROW(concatenation_udh(1, 3, 0), smsim::InvalidArgument);
   EXPECT_THROW(concatenation_udh(1, 3, 4), smsim::InvalidArgument);
+}
+
+TEST(CountParts, AgreesWithSegmentOnEveryBoundaryAndAlphabet) {
+  std::mt19937 random(7);
+  const std::vector<std::string> alphabet = {"a", "Z", "0", " ", "€", "{", "^", "é", "Ω", "ж", "中", "😀", "\n", "`"};
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int length = static_cast<int>(random() % 420);
+    const bool gsm_only = round % 2 == 0;
+    for (int i = 0; i < length; ++i) {
+      text += alphabet[random() % (gsm_only ? 8 : alphabet.size())];
+    }
+    const auto segmented = smsim::domain::segment(text);
+    const auto count = smsim::domain::count_parts(text);
+    ASSERT_EQ(count.parts, static_cast<int>(segmented.parts.size())) << text;
+    ASSERT_EQ(count.encoding, segmented.encoding) << text;
+    ASSERT_EQ(count.total_units, segmented.total_units) << text;
+  }
+  EXPECT_EQ(smsim::domain::count_parts("").parts, 1);
+  EXPECT_EQ(smsim::domain::count_parts("\xff\xfe").encoding, smsim::domain::Encoding::Ucs2);  // U+FFFD is not GSM-7
 }
