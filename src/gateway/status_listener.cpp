@@ -81,7 +81,8 @@ void StatusListener::run() {
   // The dead-letter topic is read too, to count poison records found by any smsim process.
   consumer->subscribe({topics_.status, topics_.message_status, topics_.dead_letters});
   // Partitions that have reported end-of-partition since assignment; all of them = caught up.
-  std::map<std::int32_t, bool> at_end;
+  // Keyed by topic and partition: partition 0 of one topic says nothing about partition 0 of another.
+  std::map<std::pair<std::string, std::int32_t>, bool> at_end;
   auto last_lag_check = std::chrono::steady_clock::now();
   while (!stop_.load()) {
     std::unique_ptr<RdKafka::Message> message(consumer->consume(100));
@@ -107,14 +108,17 @@ void StatusListener::run() {
             dead_letters.send(*message, *invalid);
           }
         }
-        at_end[message->partition()] = false;
+        at_end[{message->topic_name(), message->partition()}] = false;
         break;
       case RdKafka::ERR__PARTITION_EOF: {
-        at_end[message->partition()] = true;
+        at_end[{message->topic_name(), message->partition()}] = true;
         std::vector<RdKafka::TopicPartition*> assigned;
         consumer->assignment(assigned);
         bool all = !assigned.empty();
-        for (const auto* tp : assigned) all = all && at_end.count(tp->partition()) && at_end[tp->partition()];
+        for (const auto* tp : assigned) {
+          const auto it = at_end.find({tp->topic(), tp->partition()});
+          all = all && it != at_end.end() && it->second;
+        }
         RdKafka::TopicPartition::destroy(assigned);
         if (all) {
           std::lock_guard lock(mutex_);
