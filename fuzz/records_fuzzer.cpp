@@ -106,6 +106,16 @@ void check_status_topic(const rec::StatusTopicRecord& record) {
                    t->report.finished_at_ms == s->report.finished_at_ms && t->report.error == s->report.error &&
                    t->partition == s->partition && t->offset == s->offset,
                "status record changed in a round trip: " + encoded);
+    FUZZ_CHECK(t->final_submit.has_value() == s->final_submit.has_value(),
+               "status record's submit appeared or vanished in a round trip: " + encoded);
+    if (s->final_submit) {
+      const auto& a = *s->final_submit;
+      const auto& b = *t->final_submit;
+      FUZZ_CHECK(a.message_id == b.message_id && a.sender_id == b.sender_id && a.part == b.part &&
+                     a.total_parts == b.total_parts && a.accepted == b.accepted && a.at_ms == b.at_ms &&
+                     (a.accepted ? a.supplier_id == b.supplier_id : a.error == b.error),
+                 "status record's submit changed in a round trip: " + encoded);
+    }
   } else if (const auto* h = std::get_if<rec::Heartbeat>(&record)) {
     encoded = rec::encode_heartbeat(*h);
     if (encoded.size() > kMaxRecordBytes) return;

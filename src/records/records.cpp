@@ -232,6 +232,20 @@ CampaignRecord decode_campaign_record(std::string_view text) {
   throw DecodeError(fmt::format("field 'type' has unknown value '{}'", type));
 }
 
+namespace {
+// The fields of a submit response after its ids: shared by the submit record and a status's
+// "submit" object.
+void write_submit_fields(JsonWriter& j, const domain::PartSubmit& s) {
+  j.field("part", s.part).field("total_parts", s.total_parts).field("accepted", s.accepted).field("at_ms", s.at_ms);
+  if (s.accepted) {
+    j.field("supplier_message_id", s.supplier_id);
+  } else {
+    j.null_field("supplier_message_id").field("error", s.error);
+  }
+  if (!s.report_expected) j.field("report_expected", false);
+}
+}  // namespace
+
 std::string encode_status(const StatusRecord& s) {
   const auto& r = s.report;
   JsonWriter j;
@@ -245,6 +259,11 @@ std::string encode_status(const StatusRecord& s) {
       .field("partition", s.partition)
       .field("offset", s.offset);
   if (!r.error.empty()) j.field("error", r.error);
+  if (s.final_submit) {
+    JsonWriter submit(160);
+    write_submit_fields(submit, *s.final_submit);
+    j.raw_field("submit", submit.finish());
+  }
   return j.finish();
 }
 
@@ -263,19 +282,8 @@ std::string encode_dispatched(const domain::WholeMessage& m) {
 
 std::string encode_submit(const domain::PartSubmit& s) {
   JsonWriter j;
-  j.field("type", "submit")
-      .field("message_id", s.message_id)
-      .field("sender_id", s.sender_id)
-      .field("part", s.part)
-      .field("total_parts", s.total_parts)
-      .field("accepted", s.accepted)
-      .field("at_ms", s.at_ms);
-  if (s.accepted) {
-    j.field("supplier_message_id", s.supplier_id);
-  } else {
-    j.null_field("supplier_message_id").field("error", s.error);
-  }
-  if (!s.report_expected) j.field("report_expected", false);
+  j.field("type", "submit").field("message_id", s.message_id).field("sender_id", s.sender_id);
+  write_submit_fields(j, s);
   return j.finish();
 }
 
@@ -284,6 +292,24 @@ int parts_field(const object& j, const char* name) {
   const auto v = int_field(j, name, 1);
   if (v < 1 || v > 255) throw DecodeError(fmt::format("field '{}' must be between 1 and 255", name));
   return static_cast<int>(v);
+}
+}  // namespace
+
+namespace {
+void read_submit_fields(const object& j, domain::PartSubmit& submit) {
+  submit.part = parts_field(j, "part");
+  submit.total_parts = parts_field(j, "total_parts");
+  if (submit.part > submit.total_parts) throw DecodeError("field 'part' exceeds 'total_parts'");
+  const auto accepted = bool_field(j, "accepted");
+  if (!accepted) throw DecodeError("field 'accepted' must be true or false");
+  submit.accepted = *accepted;
+  submit.supplier_id = optional_string(j, "supplier_message_id");
+  if (submit.accepted && submit.supplier_id.empty()) {
+    throw DecodeError("field 'supplier_message_id' is required for an accepted part");
+  }
+  submit.error = optional_string(j, "error");
+  submit.at_ms = int_field(j, "at_ms", 0);
+  submit.report_expected = bool_field(j, "report_expected").value_or(true);
 }
 }  // namespace
 
@@ -451,6 +477,19 @@ StatusTopicRecord decode_status_topic_record(std::string_view text) {
     }
     s.partition = static_cast<std::int32_t>(partition);
     s.offset = int_field(j, "offset", -1);
+    if (const auto submit = find(j, "submit"); submit && !submit->is_null()) {
+      object fields;
+      if (submit->get_object().get(fields) != simdjson::SUCCESS) throw DecodeError("field 'submit' must be an object");
+      domain::PartSubmit final_submit;
+      final_submit.message_id = s.report.message_id;
+      final_submit.sender_id = s.report.sender_id;
+      try {
+        read_submit_fields(fields, final_submit);
+      } catch (const DecodeError& e) {
+        throw DecodeError(fmt::format("in 'submit': {}", e.what()));
+      }
+      s.final_submit = std::move(final_submit);
+    }
     return s;
   }
   if (type == "message") {
@@ -468,19 +507,7 @@ StatusTopicRecord decode_status_topic_record(std::string_view text) {
     SubmitRecord r;
     r.submit.message_id = string_field(j, "message_id");
     r.submit.sender_id = optional_string(j, "sender_id");
-    r.submit.part = parts_field(j, "part");
-    r.submit.total_parts = parts_field(j, "total_parts");
-    if (r.submit.part > r.submit.total_parts) throw DecodeError("field 'part' exceeds 'total_parts'");
-    const auto accepted = bool_field(j, "accepted");
-    if (!accepted) throw DecodeError("field 'accepted' must be true or false");
-    r.submit.accepted = *accepted;
-    r.submit.supplier_id = optional_string(j, "supplier_message_id");
-    if (r.submit.accepted && r.submit.supplier_id.empty()) {
-      throw DecodeError("field 'supplier_message_id' is required for an accepted part");
-    }
-    r.submit.error = optional_string(j, "error");
-    r.submit.at_ms = int_field(j, "at_ms", 0);
-    r.submit.report_expected = bool_field(j, "report_expected").value_or(true);
+    read_submit_fields(j, r.submit);
     return r;
   }
   if (type == "heartbeat") {

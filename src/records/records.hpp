@@ -65,6 +65,10 @@ struct StatusRecord {
   domain::StatusReport report;
   std::int32_t partition = -1;
   std::int64_t offset = -1;
+  /// The submit response of the part that finished the message (the last part, or the rejected
+  /// one), carried here instead of in a record of its own: one record less per message on the
+  /// hottest topic. Its message_id and sender_id are the status's own.
+  std::optional<domain::PartSubmit> final_submit;
 };
 /// A sender announcing itself (key: sender id): settings, owned partitions, liveness. Sent on every
 /// assignment change, every second, and with leaving=true on a clean shutdown.

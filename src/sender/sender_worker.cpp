@@ -164,17 +164,21 @@ void SenderWorker::submit_part(InFlight& item) {
   } else {
     submit.error = "simulated supplier rejection (ESME_RSUBMITFAIL)";
   }
-  producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, submit.message_id,
-                     records::encode_submit(submit));
+  // The response that finishes the message rides in its status record; earlier parts' responses
+  // are records of their own.
   if (!submit.accepted) {
     item.status.report.outcome = domain::Outcome::Failed;
     item.status.report.error = fmt::format("part {} of {} rejected", item.part, item.total_parts);
+    item.status.final_submit = std::move(submit);
     finish(item);
   } else if (item.part == item.total_parts) {
     item.status.report.outcome = domain::Outcome::Sent;
+    item.status.final_submit = std::move(submit);
     finish(item);
     schedule_reports(item);
   } else {
+    producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, submit.message_id,
+                       records::encode_submit(submit));
     // Next part: the message keeps its window slot until every part is answered.
     ++item.part;
     const auto next = timing_.next();

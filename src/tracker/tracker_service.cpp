@@ -155,14 +155,15 @@ void TrackerService::run() {
       if (m->topic_name() == settings_.topics.delivery_reports) {
         publish(tracker->on_report(records::to_part_report(records::decode_delivery_report(value))));
       } else {
-        // Statuses and heartbeats share the topic; they are the gateway's, skip them unparsed.
-        const auto hint = records::record_type_hint(value);
-        if (hint == "status" || hint == "heartbeat") continue;
+        // Heartbeats share the topic; they are the gateway's, skip them unparsed.
+        if (records::record_type_hint(value) == "heartbeat") continue;
         const auto record = records::decode_status_topic_record(value);
         if (const auto* d = std::get_if<records::DispatchedRecord>(&record)) {
           publish(tracker->on_message(d->message));
         } else if (const auto* s = std::get_if<records::SubmitRecord>(&record)) {
           publish(tracker->on_submit(s->submit));
+        } else if (const auto* status = std::get_if<records::StatusRecord>(&record); status && status->final_submit) {
+          publish(tracker->on_submit(*status->final_submit));  // the response that finished the message
         }
       }
     } catch (const InvalidArgument& e) {

@@ -470,3 +470,45 @@ TEST(RecordTypeHint, LeavesAnythingElseToTheParser) {
     EXPECT_EQ(record_type_hint(text), "") << text;
   }
 }
+
+TEST(Records, StatusCarriesTheSubmitResponseThatFinishedTheMessage) {
+  auto s = sample_status(Outcome::Sent);
+  smsim::domain::PartSubmit submit;
+  submit.message_id = s.report.message_id;
+  submit.sender_id = s.report.sender_id;
+  submit.part = 2;
+  submit.total_parts = 2;
+  submit.accepted = true;
+  submit.supplier_id = "08f243966312db0c";
+  submit.at_ms = 1795272898301;
+  submit.report_expected = false;
+  s.final_submit = submit;
+  const auto text = encode_status(s);
+  EXPECT_EQ(record_type_hint(text), "status");
+  const auto record = decode_status_topic_record(text);
+  ASSERT_TRUE(std::holds_alternative<StatusRecord>(record));
+  const auto& d = std::get<StatusRecord>(record);
+  ASSERT_TRUE(d.final_submit.has_value());
+  EXPECT_EQ(d.final_submit->message_id, s.report.message_id) << "the ids are the status's own";
+  EXPECT_EQ(d.final_submit->sender_id, s.report.sender_id);
+  EXPECT_EQ(d.final_submit->part, 2);
+  EXPECT_EQ(d.final_submit->total_parts, 2);
+  EXPECT_TRUE(d.final_submit->accepted);
+  EXPECT_EQ(d.final_submit->supplier_id, "08f243966312db0c");
+  EXPECT_EQ(d.final_submit->at_ms, 1795272898301);
+  EXPECT_FALSE(d.final_submit->report_expected);
+  // Without one, there is no "submit" field, and the decoder reports none.
+  EXPECT_FALSE(json::parse(encode_status(sample_status(Outcome::Sent))).contains("submit"));
+  EXPECT_FALSE(std::get<StatusRecord>(decode_status_topic_record(encode_status(sample_status(Outcome::Sent))))
+                   .final_submit.has_value());
+}
+
+TEST(Records, AStatusWithABrokenSubmitIsRejectedNamingIt) {
+  const auto text = encode_status(sample_status(Outcome::Sent));
+  EXPECT_MENTIONS(status_error(with(text, "submit", 5)), "'submit'");
+  EXPECT_MENTIONS(status_error(with(text, "submit", json{{"part", 1}, {"total_parts", 1}})), "'accepted'");
+  EXPECT_MENTIONS(status_error(with(text, "submit", json{{"part", 3}, {"total_parts", 2}, {"accepted", true}})),
+                  "'part'");
+  EXPECT_MENTIONS(status_error(with(text, "submit", json{{"part", 1}, {"total_parts", 1}, {"accepted", true}})),
+                  "'supplier_message_id'");
+}
