@@ -76,7 +76,7 @@ void add_kafka_command(CLI::App& root) {
   start->add_option("--kafka-lib", options->kafka_lib, "Folder with the broker jars (env SMSIM_KAFKA_LIB)")
       ->capture_default_str();
   start->add_option("--java", options->java, "Java executable (default: $JAVA_HOME/bin/java, then PATH)");
-  start->add_option("--heap", options->heap, "Broker JVM heap (-Xmx)")->capture_default_str();
+  start->add_option("--heap", options->heap, "Broker JVM heap (-Xms and -Xmx)")->capture_default_str();
   start->add_option("--timeout", options->timeout, "How long to wait for the broker to answer (default 60s)");
   start->add_option("--broker-config", options->broker_config,
                     "Extra server.properties entry name=value (repeatable); wins over smsim's");

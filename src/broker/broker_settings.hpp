@@ -16,7 +16,7 @@ struct BrokerSettings {
   std::uint16_t controller_port = 0;     // KRaft controller listener; 0 means port + 1
   std::filesystem::path kafka_lib_dir;   // the jars copied by kafka/pom.xml
   std::string java = "java";             // a name looked up in PATH (or $JAVA_HOME/bin/java), or a path
-  std::string heap = "512m";             // -Xmx of the broker JVM
+  std::string heap = "512m";             // -Xms and -Xmx of the broker JVM
   std::chrono::milliseconds start_timeout{60'000};
   std::chrono::milliseconds stop_timeout{30'000};
   std::map<std::string, std::string> overrides;  // server.properties entries that win over ours

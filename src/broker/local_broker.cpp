@@ -167,7 +167,9 @@ void LocalBroker::format_storage_if_needed(const fs::path& java) const {
 
 pid_t LocalBroker::spawn_jvm(const fs::path& java) const {
   return os::spawn({
-      .argv = {java.string(), "-Xms128m", "-Xmx" + settings_.heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+      // -Xms = -Xmx, as Kafka's start script does: a heap that grows in steps starts a G1 concurrent
+      // mark cycle every few seconds, which on a small machine takes CPU from everything else.
+      .argv = {java.string(), "-Xms" + settings_.heap, "-Xmx" + settings_.heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
                "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
                // GC pauses, as Kafka's own start script logs them: the first thing to check when
                // latency has a tail (docs/benchmarks.md).

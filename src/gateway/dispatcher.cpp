@@ -161,7 +161,10 @@ void Dispatcher::run() {
       }
       if (picks.empty() && producer_->queued() == 0) {
         if (paced_wait) {
-          wake_.wait_until(lock, std::min(queue_.front()->next_due, steady_now + std::chrono::milliseconds(20)));
+          // Wake when a millisecond's worth is due, not for every message: at 15,000/s a wake-up
+          // per message cost more CPU (mostly in the kernel) than the messages themselves.
+          wake_.wait_until(lock, std::min(queue_.front()->next_due + std::chrono::milliseconds(1),
+                                          steady_now + std::chrono::milliseconds(20)));
         } else {
           // Nothing to do until a sender finishes something, a heartbeat arrives or a campaign starts.
           wake_.wait_for(lock, std::chrono::milliseconds(20));
