@@ -4,6 +4,7 @@
 # crash of the gateway, or a response that contradicts the spec's status codes.
 #
 #   scripts/api-fuzz.sh [MAX_EXAMPLES]     (default 100 per operation; CI smoke: 20)
+#   SMSIM_API_FUZZ_SEED=N                  replay the run that printed "Seed: N"
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 examples=${1:-100}
@@ -43,7 +44,8 @@ for _ in $(seq 1 120); do curl -sf "127.0.0.1:$http_port/healthz" >/dev/null && 
 set +e
 "$venv/bin/st" run docs/openapi.yaml --url "http://127.0.0.1:$http_port" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance \
-  --max-examples "$examples" --request-timeout 30 --no-color 2>&1 | tail -n 40
+  --max-examples "$examples" --request-timeout 30 --no-color ${SMSIM_API_FUZZ_SEED:+--seed "$SMSIM_API_FUZZ_SEED"} 2>&1 |
+  tail -n 40
 status=${PIPESTATUS[0]}
 set -e
 if ! kill -0 "$gateway_pid" 2>/dev/null; then
