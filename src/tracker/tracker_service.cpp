@@ -5,10 +5,9 @@
 
 #include <functional>
 #include <memory>
-#include <unordered_map>
-#include <vector>
 
 #include "domain/message_tracker.hpp"
+#include "domain/write_behind.hpp"
 #include "kafka/dead_letters.hpp"
 #include "kafka/errors.hpp"
 #include "kafka/producer.hpp"
@@ -28,27 +27,6 @@ std::int64_t now_ms() {
 constexpr auto kPublishIntervalMs = 50;
 // ...unless this many messages are waiting: bounds the memory of the write-behind buffer.
 constexpr std::size_t kMaxUnpublished = 20'000;
-
-// The latest unpublished state of each changed message, published in order of first change.
-class WriteBehind {
- public:
-  void put(domain::MessageLifecycle&& lifecycle) {
-    auto [it, inserted] = latest_.try_emplace(lifecycle.id);
-    if (inserted) order_.push_back(lifecycle.id);
-    it->second = std::move(lifecycle);
-  }
-  std::size_t size() const { return latest_.size(); }
-  template <typename Publish>
-  void drain(Publish&& publish) {
-    for (const auto& id : order_) publish(latest_.at(id));
-    order_.clear();
-    latest_.clear();
-  }
-
- private:
-  std::unordered_map<std::string, domain::MessageLifecycle> latest_;
-  std::vector<std::string> order_;
-};
 
 // Every assignment starts from the beginning: the state of those partitions is rebuilt by replay.
 class ReplayOnAssign : public RdKafka::RebalanceCb {
@@ -99,11 +77,11 @@ void TrackerService::run() {
   auto tracker = std::make_unique<domain::MessageTracker>();
   kafka::Producer producer(settings_.kafka, {{"acks", "all"}, {"enable.idempotence", "true"}, {"linger.ms", "5"}},
                            nullptr);
-  WriteBehind unpublished;
+  domain::WriteBehind<domain::MessageLifecycle> unpublished;
   const auto publish_all = [&] {
     const auto now = now_ms();
-    unpublished.drain([&](const domain::MessageLifecycle& lifecycle) {
-      producer.produce(settings_.topics.message_status, kafka::Producer::kAnyPartition, lifecycle.id,
+    unpublished.drain([&](const std::string& id, const domain::MessageLifecycle& lifecycle) {
+      producer.produce(settings_.topics.message_status, kafka::Producer::kAnyPartition, id,
                        records::encode_lifecycle(lifecycle, now));
       published_.fetch_add(1);
     });
@@ -138,7 +116,8 @@ void TrackerService::run() {
   const auto publish = [&](std::optional<domain::MessageLifecycle>&& changed) {
     if (!changed) return;
     state_changes_.fetch_add(1);
-    unpublished.put(std::move(*changed));
+    const std::string id = changed->id;  // not changed->id itself: the value is moved from in the call
+    unpublished.put(id, std::move(*changed));
   };
   auto last_publish = std::chrono::steady_clock::now();
   while (!stop_.load()) {
