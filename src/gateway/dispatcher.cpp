@@ -86,7 +86,18 @@ void Dispatcher::start() {
   reconcile_outstanding();
   std::lock_guard lock(mutex_);
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  liveness_.started();
+  thread_ = std::thread([this] {
+    try {
+      run();
+      liveness_.stopped();
+    } catch (const std::exception& e) {
+      // Seen by /healthz (dead, with this reason); the accepted campaigns are safe in Kafka and
+      // resume from their checkpoint when the gateway restarts.
+      spdlog::error("dispatcher stopped: {}", e.what());
+      liveness_.died(e.what());
+    }
+  });
 }
 
 void Dispatcher::stop() {
@@ -117,6 +128,7 @@ void Dispatcher::run() {
   std::int64_t last_checkpoint = 0;
   std::int64_t last_maintenance = 0;
   while (true) {
+    liveness_.beat();
     picks.clear();
     {
       std::unique_lock lock(mutex_);
@@ -198,11 +210,16 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
     // The whole message for the tracker's join, keyed like its submit responses (so on the same
     // partition of the status topic); the tracker does not rely on which comes first.
     const auto count = domain::count_parts(message.content);
-    producer_->produce(topics_.status, kafka::Producer::kAnyPartition, message.id,
-                       records::encode_dispatched({message.id, message.campaign_id, message.number, message.content,
-                                                   std::string(domain::to_string(count.encoding)), count.parts,
-                                                   produced_at}),
-                       nullptr);
+    try {
+      producer_->produce(topics_.status, kafka::Producer::kAnyPartition, message.id,
+                         records::encode_dispatched({message.id, message.campaign_id, message.number, message.content,
+                                                     std::string(domain::to_string(count.encoding)), count.parts,
+                                                     produced_at}),
+                         nullptr);
+    } catch (const kafka::KafkaError& e) {
+      // The message itself is on its way; only its lifecycle (the tracker's join) misses it.
+      spdlog::error("the join record of {} was not written: {}", message.id, e.what());
+    }
     return true;
   }
   // Typically a partition added a moment ago that our metadata does not show yet: undo, and give
@@ -233,6 +250,7 @@ void Dispatcher::on_delivery(const kafka::Delivery& delivery) {
     return;
   }
   if (ticket->partition < 0) planner_.on_dispatched(delivery.partition);
+  last_published_ms_.store(now_ms());
   const auto before = campaign.durable();
   campaign.unacked.erase(ticket->index);
   if (campaign.durable() != before) statistics_.set_published(campaign.spec.campaign_id, campaign.durable());
@@ -251,8 +269,13 @@ void Dispatcher::checkpoint(std::int64_t now) {
     }
   }
   for (const auto& progress : due) {
-    producer_->produce(topics_.campaigns, kafka::Producer::kAnyPartition, records::progress_key(progress.campaign_id),
-                       records::encode_progress(progress), nullptr);
+    try {
+      producer_->produce(topics_.campaigns, kafka::Producer::kAnyPartition, records::progress_key(progress.campaign_id),
+                         records::encode_progress(progress), nullptr);
+    } catch (const kafka::KafkaError& e) {
+      // A later checkpoint supersedes this one; without any, a restart re-publishes a longer tail.
+      spdlog::warn("checkpoint of {} not written: {}", progress.campaign_id, e.what());
+    }
   }
 }
 
