@@ -248,7 +248,8 @@ class Api {
         case CampaignIntake::Outcome::NotAccepted: {
           auto r = reply_json(503, {{"error", "Kafka did not take the campaign, so nothing was accepted; try again. " + detail},
                                     {"field", nullptr},
-                                    {"accepted", false}});
+                                    {"accepted", false},
+                                    {"campaign_id", spec.campaign_id}});
           r.set_header("Retry-After", "5");
           return respond(std::move(r));
         }

@@ -62,7 +62,10 @@ HealthInputs Pipeline::health_inputs(std::int64_t now) const {
   in.stall_after_ms = settings_.stall_timeout.count();
   in.kafka_down_after_ms = std::min<std::int64_t>(10'000, settings_.stall_timeout.count());
   in.pipeline_started = started();
-  if (!in.pipeline_started) return in;
+  if (!in.pipeline_started) {
+    if (settings_.embedded_tracker) in.tracker = Liveness::Snapshot{};  // "starting", not "off"
+    return in;
+  }
   in.dispatcher = dispatcher_->liveness().snapshot();
   in.status_reader = listener_->liveness().snapshot();
   in.intake = intake_->liveness().snapshot();

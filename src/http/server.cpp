@@ -114,10 +114,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(std::move(r), false);
     }
     if (ec == bhttp::error::header_limit) {
-      // Which part was too long: the request line (414) or the header fields (431).
-      const std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-      const auto line_end = seen.find("\r\n");
-      if (line_end == std::string_view::npos || line_end > settings().max_uri_bytes) {
+      // Which part was too long: the request line (414) or the header fields (431). Beast parses
+      // (and consumes) the request line before the fields, so a parsed target means the fields.
+      const auto target = parser_->get().target();
+      if (target.empty() || target.size() > settings().max_uri_bytes) {
         return reply_and_close(414, fmt::format("the URI is longer than {} bytes", settings().max_uri_bytes));
       }
       return reply_and_close(431, "the request header fields are too large");
