@@ -31,16 +31,21 @@ constexpr auto kRejectTimeout = std::chrono::seconds(2);  // an over-the-cap con
 
 class Session;
 
+// Responders post to a connection only while the gate is open: stop() closes it before the
+// io_context goes away, so a late answer (a Kafka callback, a worker) never touches a dead one.
+// Shared with every Responder, which may outlive the server itself.
+struct Gate {
+  std::mutex mutex;
+  bool open = true;
+};
+
 // What the server shares with its connections. Outlives every Session that can still run.
 struct Shared {
   ServerSettings settings;
   Router router;
   asio::thread_pool workers;
   std::atomic<std::uint64_t> open{0}, accepted{0}, rejected{0}, timed_out{0}, requests{0};
-  // Responders post to a connection only while the gate is open: stop() closes it before the
-  // io_context goes away, so a late answer (a Kafka callback, a worker) never touches a dead one.
-  std::mutex gate_mutex;
-  bool gate_open = true;
+  std::shared_ptr<Gate> gate = std::make_shared<Gate>();
   // Every live connection, so that stop() can close them.
   std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
@@ -107,7 +112,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (reject_) {
       // Over the connection cap: say so (after reading the header, so the client sees the answer).
       if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof) return close();
-      auto r = Response::error(503, fmt::format("the gateway has too many open connections ({}); try again later",
+      auto r = Response::error(503, fmt::format("the server has too many open connections ({}); try again later",
                                                 settings().max_connections));
       r.set_header("Retry-After", "1");
       r.close = true;
@@ -213,9 +218,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The Responder's way back: onto this connection's strand, if the server still runs.
   Responder::Send make_send() {
-    return [weak = weak_from_this(), &shared = shared_](Response response) {
-      std::lock_guard lock(shared.gate_mutex);
-      if (!shared.gate_open) return;
+    return [weak = weak_from_this(), gate = shared_.gate](Response response) {
+      std::lock_guard lock(gate->mutex);
+      if (!gate->open) return;
       auto self = weak.lock();
       if (!self) return;
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
@@ -314,9 +319,9 @@ class Server::Impl {
 
   void stop() {
     {
-      std::lock_guard lock(shared_.gate_mutex);
-      if (!shared_.gate_open) return;
-      shared_.gate_open = false;
+      std::lock_guard lock(shared_.gate->mutex);
+      if (!shared_.gate->open) return;
+      shared_.gate->open = false;
     }
     ioc_.stop();
     for (auto& t : threads_) t.join();
