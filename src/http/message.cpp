@@ -1,6 +1,6 @@
 #include "http/message.hpp"
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cctype>
 
@@ -49,8 +49,9 @@ void Response::set_header(std::string name, std::string value) {
 Response Response::error(int status, std::string_view message, std::string_view field) {
   Response r;
   r.status = status;
-  r.body = fmt::format(R"({{"error":"{}","field":{}}})", json_escape(message),
-                       field.empty() ? std::string("null") : "\"" + json_escape(field) + "\"");
+  nlohmann::json body{{"error", message}, {"field", field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field)}};
+  // The message may quote what a client sent: invalid UTF-8 becomes U+FFFD instead of an exception.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
@@ -85,29 +86,6 @@ std::multimap<std::string, std::string> parse_query(std::string_view query) {
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
-  }
-  return out;
-}
-
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) {
-          // Control characters, and any byte outside ASCII: the text may come from a client and
-          // need not be valid UTF-8, so every non-ASCII byte is written as a code point of its own.
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
   }
   return out;
 }

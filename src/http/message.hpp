@@ -42,7 +42,5 @@ struct Response {
 std::string percent_decode(std::string_view text, bool plus_is_space);
 /// Splits "a=1&b=x%20y" into decoded pairs.
 std::multimap<std::string, std::string> parse_query(std::string_view query);
-/// Escapes a string for a JSON string literal (quotes not included).
-std::string json_escape(std::string_view text);
 
 }  // namespace smsim::http

@@ -264,7 +264,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (is_head_) res.body().clear();  // Content-Length stays: HEAD says what GET would send
     stream_.expires_after(settings().write_timeout);
     bhttp::async_write(stream_, res, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-      if (ec) return self->on_read_error(ec);
+      if (ec) {
+        // Whatever went wrong, nothing more can be said on this connection.
+        if (ec == beast::error::timeout) self->shared_.timed_out.fetch_add(1);
+        return self->close();
+      }
       self->response_.reset();
       if (!keep_alive) return self->close();
       self->is_head_ = false;

@@ -380,6 +380,9 @@ TEST(Router, MatchesPatternsAndListsAllowedMethods) {
 TEST(HttpMessage, ErrorBodiesAndDecoding) {
   EXPECT_EQ(Response::error(400, "bad \"x\"\n", "num_messages").body,
             R"({"error":"bad \"x\"\n","field":"num_messages"})");
+  EXPECT_EQ(Response::error(404, "no such endpoint: /\xc3\xa9\xff").body,
+            "{\"error\":\"no such endpoint: /\xc3\xa9\xef\xbf\xbd\",\"field\":null}")
+      << "valid UTF-8 is kept, an invalid byte becomes U+FFFD";
   EXPECT_EQ(percent_decode("a%2Fb+c%zz", true), "a/b c%zz");
   EXPECT_EQ(percent_decode("a+b", false), "a+b");
   const auto q = parse_query("topic=sms-messages&limit=5&empty&x=%41");
