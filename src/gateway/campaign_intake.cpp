@@ -46,6 +46,8 @@ void CampaignIntake::run() {
   while (!stop_.load()) {
     liveness_.beat();
     producer_->poll(50);
+    // A fatal producer accepts nothing any more: end, so that /healthz says so and why.
+    producer_->throw_if_fatal("write campaigns to " + topic_);
     rewrite_due();
   }
   producer_->flush(2'000);

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/segmentation.hpp"
+#include "kafka/error_policy.hpp"
 #include "kafka/errors.hpp"
 
 namespace smsim::gateway {
@@ -223,8 +224,20 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
     return true;
   }
   // Typically a partition added a moment ago that our metadata does not show yet: undo, and give
-  // the metadata refresh a moment before trying again.
+  // the metadata refresh a moment before trying again. A fatal producer never recovers: the thread
+  // ends (undone first), /healthz reports it dead with this reason, a restart resumes the campaigns.
   delete ticket;
+  if (err == RdKafka::ERR__FATAL) {
+    {
+      std::lock_guard lock(mutex_);
+      campaign->retry.push_front(index);
+      if (partition >= 0) {
+        planner_.on_finished(partition);
+        --unacked_per_partition_[partition];
+      }
+    }
+    producer_->throw_if_fatal("publish to " + topics_.messages);
+  }
   spdlog::debug("cannot publish to {} partition {}: {}", topics_.messages, partition, RdKafka::err2str(err));
   std::lock_guard lock(mutex_);
   campaign->retry.push_front(index);  // stays in `unacked`: the durable prefix must not pass it
@@ -242,8 +255,14 @@ void Dispatcher::on_delivery(const kafka::Delivery& delivery) {
   if (ticket->partition >= 0) --unacked_per_partition_[ticket->partition];
   auto& campaign = *ticket->campaign;
   if (delivery.error != RdKafka::ERR_NO_ERROR) {
-    spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
-                 ticket->index, RdKafka::err2str(delivery.error));
+    if (kafka::is_retryable(delivery.error)) {
+      spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
+                   ticket->index, RdKafka::err2str(delivery.error));
+    } else if (reported_errors_.insert(delivery.error).second) {
+      // Not transient (authorisation, a record too large, ...): say once how to fix it; publishing
+      // goes on trying, so that a fix made while the gateway runs takes effect.
+      spdlog::error("{}", kafka::explain_error(delivery.error, "publish to " + topics_.messages));
+    }
     if (ticket->partition >= 0) planner_.on_finished(ticket->partition);
     campaign.retry.push_back(ticket->index);
     if (std::find(queue_.begin(), queue_.end(), ticket->campaign) == queue_.end()) queue_.push_back(ticket->campaign);

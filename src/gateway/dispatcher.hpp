@@ -105,6 +105,7 @@ class Dispatcher {
   std::map<std::string, std::shared_ptr<Campaign>> campaigns_;
   std::deque<std::shared_ptr<Campaign>> queue_;  // campaigns with work, oldest first
   std::map<std::int32_t, std::int64_t> unacked_per_partition_;
+  std::set<int> reported_errors_;  // non-retriable delivery errors already explained in the log
   int partitions_ = 0;
   bool running_ = false;
 

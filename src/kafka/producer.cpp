@@ -1,6 +1,7 @@
 #include "kafka/producer.hpp"
 
 #include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
 #include "kafka/errors.hpp"
@@ -55,10 +56,7 @@ void Producer::produce(const std::string& topic, std::int32_t partition, std::st
                        void* opaque) {
   auto err = try_produce(topic, partition, key, value, opaque);
   if (err == RdKafka::ERR_NO_ERROR) return;
-  std::string reason;
-  if (err == RdKafka::ERR__FATAL && fatal_error(reason) != RdKafka::ERR_NO_ERROR) {
-    throw KafkaError(explain_error(RdKafka::ERR__FATAL, fmt::format("produce to '{}' ({})", topic, reason)));
-  }
+  if (err == RdKafka::ERR__FATAL) throw_if_fatal(fmt::format("produce to '{}'", topic));
   if (err == RdKafka::ERR__QUEUE_FULL) {
     throw KafkaError(explain_error(err, fmt::format("produce to '{}' (the queue stayed full for {} ms)", topic,
                                                     retry_.budget.count())));
@@ -67,6 +65,18 @@ void Producer::produce(const std::string& topic, std::int32_t partition, std::st
 }
 
 RdKafka::ErrorCode Producer::fatal_error(std::string& reason) const { return producer_->fatal_error(reason); }
+
+void Producer::throw_if_fatal(std::string_view what) const {
+  std::string reason;
+  const auto err = producer_->fatal_error(reason);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    throw KafkaError(explain_error(RdKafka::ERR__FATAL, fmt::format("{} ({}: {})", what, RdKafka::err2str(err), reason)));
+  }
+}
+
+void Producer::inject_fatal_error_for_tests(const std::string& reason) {
+  rd_kafka_test_fatal_error(producer_->c_ptr(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason.c_str());
+}
 
 void Producer::poll(int timeout_ms) { producer_->poll(timeout_ms); }
 

@@ -53,6 +53,11 @@ class Producer {
   void set_retry_policy(const RetryPolicy& policy) { retry_ = policy; }
   /// librdkafka's fatal error (idempotent producer), or ERR_NO_ERROR; `reason` gets its text.
   RdKafka::ErrorCode fatal_error(std::string& reason) const;
+  /// Throws KafkaError saying how to fix it if the producer has hit a fatal error: it can produce
+  /// nothing any more, and only a new process (a new producer) recovers.
+  void throw_if_fatal(std::string_view what) const;
+  /// librdkafka's own testing hook (rd_kafka_test_fatal_error): makes the producer fatal. Tests only.
+  void inject_fatal_error_for_tests(const std::string& reason);
   void poll(int timeout_ms);
   /// True if every queued record was delivered (or failed) within the timeout.
   bool flush(int timeout_ms);

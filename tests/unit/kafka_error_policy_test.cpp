@@ -68,3 +68,23 @@ TEST(KafkaProducer, QueueFullIsRetriedWithinItsBudgetThenReported) {
   EXPECT_EQ(producer.produce_once("t", Producer::kAnyPartition, "k", "fourth"), RdKafka::ERR__QUEUE_FULL)
       << "produce_once never waits";
 }
+
+// A fatal producer (librdkafka's own testing hook) is reported at once, saying what to do.
+TEST(KafkaProducer, AFatalErrorIsReportedAtOnceWithTheFix) {
+  ClientConfig config;
+  config.bootstrap_servers = "127.0.0.1:" + std::to_string(smsim::os::pick_free_port());
+  Producer producer(config, {{"enable.idempotence", "true"}, {"message.timeout.ms", "1000"}}, nullptr);
+  EXPECT_NO_THROW(producer.throw_if_fatal("x"));
+  producer.inject_fatal_error_for_tests("injected by the test");
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    producer.produce("t", Producer::kAnyPartition, "k", "v");
+    FAIL() << "a fatal producer must not accept records";
+  } catch (const KafkaError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("injected by the test"), std::string::npos) << what;
+    EXPECT_NE(what.find("restart the process"), std::string::npos) << what;
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "fatal errors are not retried";
+  EXPECT_THROW(producer.throw_if_fatal("x"), KafkaError);
+}
