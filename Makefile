@@ -40,6 +40,7 @@ test-e2e: build
 RELIABILITY_MESSAGES ?= 20000
 reliability: build
 	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_reliability_tests
+	$(BUILD_DIR)/tests/smsim_http_robustness_tests
 
 # The benchmark against Kafka's own ProducerPerformance (docs/benchmarks.md); not a test.
 bench: build

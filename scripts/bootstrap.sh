@@ -23,7 +23,8 @@ apt_packages=(
   g++ make cmake ninja-build pkg-config git       # toolchain
   librdkafka-dev                                  # Kafka client (C and C++ API)
   libcli11-dev libspdlog-dev libfmt-dev           # command line, logging, formatting
-  nlohmann-json3-dev libcpp-httplib-dev           # JSON for the HTTP API and monitor, HTTP server
+  nlohmann-json3-dev libcpp-httplib-dev           # JSON for the HTTP API and monitor, HTTP clients
+  libboost1.81-dev                                # Boost.Beast + Asio: the gateway's HTTP server
   libsimdjson-dev                                 # fast JSON decoding of Kafka records (the hot path)
   libtomlplusplus-dev                             # sender pool config files
   libgtest-dev libgmock-dev                       # tests

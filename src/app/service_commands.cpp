@@ -14,9 +14,32 @@
 #include "tracker/tracker_service.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace smsim::app {
+namespace {
+
+// A duration flag ("10s", "500ms") stored in milliseconds; must be positive.
+void add_duration_option(CLI::App& cmd, const std::string& name, std::chrono::milliseconds& target,
+                         const std::string& help) {
+  cmd.add_option_function<std::string>(
+         name,
+         [&target, name](const std::string& text) {
+           std::chrono::milliseconds value{};
+           try {
+             value = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration(text));
+           } catch (const std::exception& e) {
+             throw CLI::ValidationError(name, e.what());
+           }
+           if (value.count() <= 0) throw CLI::ValidationError(name, "must be at least 1ms, e.g. 10s");
+           target = value;
+         },
+         help)
+      ->default_str(format_duration(target));
+}
+
+}  // namespace
 
 void add_gateway_command(CLI::App& root) {
   struct Options {
@@ -55,8 +78,28 @@ void add_gateway_command(CLI::App& root) {
   cmd->add_option("--auth-token", o->settings.auth_token,
                   "Require 'Authorization: Bearer <token>' on POST endpoints (env SMSIM_AUTH_TOKEN)")
       ->envname("SMSIM_AUTH_TOKEN");
-  cmd->add_option("--http-threads", o->settings.http_threads, "HTTP worker threads")->check(CLI::Range(2, 1024))
+  cmd->add_option("--http-threads", o->settings.http_threads,
+                  "Worker threads for endpoints that wait on Kafka (the Kafka panel)")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  cmd->add_option("--http-io-threads", o->settings.http_io_threads,
+                  "Threads running every HTTP connection (event-driven: a connection costs no thread)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--http-max-connections", o->settings.http_max_connections,
+                  "Open connections at most; more are answered 503 (also capped by the open-files limit)")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  add_duration_option(*cmd, "--http-header-timeout", o->settings.http_header_timeout,
+                      "A request's header must arrive within this, from its first byte (slow clients are cut off)");
+  add_duration_option(*cmd, "--http-body-timeout", o->settings.http_body_timeout,
+                      "A request's body must arrive within this, after its header");
+  add_duration_option(*cmd, "--http-idle-timeout", o->settings.http_idle_timeout,
+                      "A keep-alive connection is closed after this long without a request");
+  add_duration_option(*cmd, "--accept-timeout", o->settings.accept_timeout,
+                      "How long a campaign's write to Kafka is awaited before the answer says 'unknown yet'");
+  add_duration_option(*cmd, "--stall-timeout", o->settings.stall_timeout,
+                      "/healthz reports a background thread stalled after this long without progress of its loop");
   o->settings.static_dir = SMSIM_DEFAULT_STATIC_DIR;
   cmd->add_option("--static-dir", o->settings.static_dir, "The exported monitor (Next.js), served at /")
       ->capture_default_str();

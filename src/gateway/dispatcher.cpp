@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/segmentation.hpp"
+#include "kafka/error_policy.hpp"
 #include "kafka/errors.hpp"
 
 namespace smsim::gateway {
@@ -86,7 +87,18 @@ void Dispatcher::start() {
   reconcile_outstanding();
   std::lock_guard lock(mutex_);
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  liveness_.started();
+  thread_ = std::thread([this] {
+    try {
+      run();
+      liveness_.stopped();
+    } catch (const std::exception& e) {
+      // Seen by /healthz (dead, with this reason); the accepted campaigns are safe in Kafka and
+      // resume from their checkpoint when the gateway restarts.
+      spdlog::error("dispatcher stopped: {}", e.what());
+      liveness_.died(e.what());
+    }
+  });
 }
 
 void Dispatcher::stop() {
@@ -117,6 +129,7 @@ void Dispatcher::run() {
   std::int64_t last_checkpoint = 0;
   std::int64_t last_maintenance = 0;
   while (true) {
+    liveness_.beat();
     picks.clear();
     {
       std::unique_lock lock(mutex_);
@@ -198,16 +211,33 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
     // The whole message for the tracker's join, keyed like its submit responses (so on the same
     // partition of the status topic); the tracker does not rely on which comes first.
     const auto count = domain::count_parts(message.content);
-    producer_->produce(topics_.status, kafka::Producer::kAnyPartition, message.id,
-                       records::encode_dispatched({message.id, message.campaign_id, message.number, message.content,
-                                                   std::string(domain::to_string(count.encoding)), count.parts,
-                                                   produced_at}),
-                       nullptr);
+    try {
+      producer_->produce(topics_.status, kafka::Producer::kAnyPartition, message.id,
+                         records::encode_dispatched({message.id, message.campaign_id, message.number, message.content,
+                                                     std::string(domain::to_string(count.encoding)), count.parts,
+                                                     produced_at}),
+                         nullptr);
+    } catch (const kafka::KafkaError& e) {
+      // The message itself is on its way; only its lifecycle (the tracker's join) misses it.
+      spdlog::error("the join record of {} was not written: {}", message.id, e.what());
+    }
     return true;
   }
   // Typically a partition added a moment ago that our metadata does not show yet: undo, and give
-  // the metadata refresh a moment before trying again.
+  // the metadata refresh a moment before trying again. A fatal producer never recovers: the thread
+  // ends (undone first), /healthz reports it dead with this reason, a restart resumes the campaigns.
   delete ticket;
+  if (err == RdKafka::ERR__FATAL) {
+    {
+      std::lock_guard lock(mutex_);
+      campaign->retry.push_front(index);
+      if (partition >= 0) {
+        planner_.on_finished(partition);
+        --unacked_per_partition_[partition];
+      }
+    }
+    producer_->throw_if_fatal("publish to " + topics_.messages);
+  }
   spdlog::debug("cannot publish to {} partition {}: {}", topics_.messages, partition, RdKafka::err2str(err));
   std::lock_guard lock(mutex_);
   campaign->retry.push_front(index);  // stays in `unacked`: the durable prefix must not pass it
@@ -225,14 +255,21 @@ void Dispatcher::on_delivery(const kafka::Delivery& delivery) {
   if (ticket->partition >= 0) --unacked_per_partition_[ticket->partition];
   auto& campaign = *ticket->campaign;
   if (delivery.error != RdKafka::ERR_NO_ERROR) {
-    spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
-                 ticket->index, RdKafka::err2str(delivery.error));
+    if (kafka::is_retryable(delivery.error)) {
+      spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
+                   ticket->index, RdKafka::err2str(delivery.error));
+    } else if (reported_errors_.insert(delivery.error).second) {
+      // Not transient (authorisation, a record too large, ...): say once how to fix it; publishing
+      // goes on trying, so that a fix made while the gateway runs takes effect.
+      spdlog::error("{}", kafka::explain_error(delivery.error, "publish to " + topics_.messages));
+    }
     if (ticket->partition >= 0) planner_.on_finished(ticket->partition);
     campaign.retry.push_back(ticket->index);
     if (std::find(queue_.begin(), queue_.end(), ticket->campaign) == queue_.end()) queue_.push_back(ticket->campaign);
     return;
   }
   if (ticket->partition < 0) planner_.on_dispatched(delivery.partition);
+  last_published_ms_.store(now_ms());
   const auto before = campaign.durable();
   campaign.unacked.erase(ticket->index);
   if (campaign.durable() != before) statistics_.set_published(campaign.spec.campaign_id, campaign.durable());
@@ -251,8 +288,13 @@ void Dispatcher::checkpoint(std::int64_t now) {
     }
   }
   for (const auto& progress : due) {
-    producer_->produce(topics_.campaigns, kafka::Producer::kAnyPartition, records::progress_key(progress.campaign_id),
-                       records::encode_progress(progress), nullptr);
+    try {
+      producer_->produce(topics_.campaigns, kafka::Producer::kAnyPartition, records::progress_key(progress.campaign_id),
+                         records::encode_progress(progress), nullptr);
+    } catch (const kafka::KafkaError& e) {
+      // A later checkpoint supersedes this one; without any, a restart re-publishes a longer tail.
+      spdlog::warn("checkpoint of {} not written: {}", progress.campaign_id, e.what());
+    }
   }
 }
 

@@ -13,6 +13,7 @@
 // Lifecycle: add campaigns and feed heartbeats/finishes at any time; start() runs the publishing
 // thread, stop() joins it. Threads: public methods are thread-safe (one mutex); librdkafka
 // delivery callbacks run on the publishing thread.
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -21,6 +22,7 @@
 #include <set>
 #include <thread>
 
+#include "common/liveness.hpp"
 #include "domain/delivery_statistics.hpp"
 #include "domain/dispatch_planner.hpp"
 #include "domain/message_generator.hpp"
@@ -63,6 +65,10 @@ class Dispatcher {
   int live_senders() const;
   std::int64_t outstanding() const;
   DispatchMode mode() const { return mode_; }
+  /// The publishing thread's beats and death (for /healthz).
+  const Liveness& liveness() const { return liveness_; }
+  /// Wall-clock ms of the last message Kafka confirmed; 0: none yet.
+  std::int64_t last_published_ms() const { return last_published_ms_.load(); }
 
  private:
   struct Campaign {
@@ -99,12 +105,15 @@ class Dispatcher {
   std::map<std::string, std::shared_ptr<Campaign>> campaigns_;
   std::deque<std::shared_ptr<Campaign>> queue_;  // campaigns with work, oldest first
   std::map<std::int32_t, std::int64_t> unacked_per_partition_;
+  std::set<int> reported_errors_;  // non-retriable delivery errors already explained in the log
   int partitions_ = 0;
   bool running_ = false;
 
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<kafka::TopicAdmin> admin_;
   std::unique_ptr<RdKafka::KafkaConsumer> lag_reader_;  // reads the senders' committed offsets
+  Liveness liveness_;
+  std::atomic<std::int64_t> last_published_ms_{0};
   std::thread thread_;
 };
 

@@ -18,7 +18,8 @@ std::string random_suffix() {
 }
 
 std::unique_ptr<RdKafka::KafkaConsumer> make_replay_consumer(const kafka::ClientConfig& config,
-                                                             const std::string& purpose) {
+                                                             const std::string& purpose,
+                                                             RdKafka::EventCb* events = nullptr) {
   // A fresh group id with no committed offsets: always starts at the beginning, never commits.
   auto conf = kafka::make_conf(config, {{"group.id", "smsim-gateway-" + purpose + "-" + random_suffix()},
                                         {"enable.auto.commit", "false"},
@@ -37,6 +38,10 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_replay_consumer(const kafka::Client
                                         {"topic.metadata.refresh.interval.ms", "2000"},
                                         {"reconnect.backoff.max.ms", "1000"}});
   std::string error;
+  if (events) {
+    kafka::set_property(*conf, "statistics.interval.ms", std::to_string(kafka::ConnectionWatch::kStatisticsIntervalMs));
+    if (conf->set("event_cb", events, error) != RdKafka::Conf::CONF_OK) throw kafka::KafkaError(error);
+  }
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer) throw kafka::KafkaError("cannot create a consumer: " + error);
   return consumer;
@@ -56,11 +61,14 @@ StatusListener::StatusListener(const kafka::ClientConfig& config, kafka::TopicNa
 StatusListener::~StatusListener() { stop(); }
 
 void StatusListener::start() {
+  liveness_.started();
   thread_ = std::thread([this] {
     try {
       run();
+      liveness_.stopped();
     } catch (const std::exception& e) {
       spdlog::error("status listener stopped: {}", e.what());
+      liveness_.died(e.what());
     }
   });
 }
@@ -76,7 +84,7 @@ bool StatusListener::wait_caught_up(std::chrono::milliseconds timeout) {
 }
 
 void StatusListener::run() {
-  auto consumer = make_replay_consumer(config_, "status");
+  auto consumer = make_replay_consumer(config_, "status", &connection_);
   kafka::DeadLetters dead_letters(config_, topics_.dead_letters);
   // The dead-letter topic is read too, to count poison records found by any smsim process.
   consumer->subscribe({topics_.status, topics_.message_status, topics_.dead_letters});
@@ -85,10 +93,12 @@ void StatusListener::run() {
   std::map<std::pair<std::string, std::int32_t>, bool> at_end;
   auto last_lag_check = std::chrono::steady_clock::now();
   while (!stop_.load()) {
+    liveness_.beat();
     std::unique_ptr<RdKafka::Message> message(consumer->consume(100));
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
         records_.fetch_add(1);
+        last_record_ms_.store(now_ms());
         if (message->topic_name() == topics_.dead_letters) {
           std::lock_guard lock(mutex_);
           if (message->key()) dead_letter_keys_.insert(*message->key());

@@ -16,10 +16,12 @@
 #include <set>
 #include <thread>
 
+#include "common/liveness.hpp"
 #include "domain/delivery_statistics.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/message_state_view.hpp"
 #include "kafka/client_config.hpp"
+#include "kafka/connection_watch.hpp"
 #include "kafka/topics.hpp"
 
 namespace smsim::gateway {
@@ -41,6 +43,17 @@ class StatusListener {
   std::uint64_t dead_letters() const { return dead_letters_.load(); }
   /// Records behind the end of the topic, as of the last check (for /metrics).
   std::int64_t lag() const { return lag_.load(); }
+  /// True once the replay at start has reached the end offsets (then the figures are complete).
+  bool caught_up() const {
+    std::lock_guard lock(mutex_);
+    return caught_up_;
+  }
+  /// The consumer thread's beats and death (for /healthz).
+  const Liveness& liveness() const { return liveness_; }
+  /// This consumer's view of its broker connections (librdkafka statistics).
+  const kafka::ConnectionWatch& connection() const { return connection_; }
+  /// Wall-clock ms of the last record read; 0: none yet.
+  std::int64_t last_record_ms() const { return last_record_ms_.load(); }
 
  private:
   void run();
@@ -59,9 +72,12 @@ class StatusListener {
   std::atomic<std::int64_t> lag_{0};
   std::atomic<std::uint64_t> dead_letters_{0};
   std::set<std::string> dead_letter_keys_;  // guarded by mutex_
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable caught_up_cv_;
   bool caught_up_ = false;
+  Liveness liveness_;
+  kafka::ConnectionWatch connection_;
+  std::atomic<std::int64_t> last_record_ms_{0};
   std::thread thread_;
 };
 

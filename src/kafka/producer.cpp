@@ -1,14 +1,17 @@
 #include "kafka/producer.hpp"
 
 #include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
 #include "kafka/errors.hpp"
 
+#include <chrono>
+
 namespace smsim::kafka {
 
 void Producer::Callback::dr_cb(RdKafka::Message& message) {
-  if (handler_) handler_({message.err(), message.partition(), message.offset(), message.msg_opaque()});
+  if (handler_) handler_({message.err(), message.partition(), message.offset(), message.msg_opaque(), message.status()});
 }
 
 Producer::Producer(const ClientConfig& config, const std::map<std::string, std::string>& defaults,
@@ -30,23 +33,49 @@ Producer::~Producer() {
   }
 }
 
+RdKafka::ErrorCode Producer::produce_once(const std::string& topic, std::int32_t partition, std::string_view key,
+                                          std::string_view value, void* opaque) {
+  return producer_->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
+                            value.size(), key.data(), key.size(), 0, opaque);
+}
+
 RdKafka::ErrorCode Producer::try_produce(const std::string& topic, std::int32_t partition, std::string_view key,
                                          std::string_view value, void* opaque) {
-  while (true) {
-    const auto err = producer_->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY,
-                                        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
-                                        opaque);
-    if (err != RdKafka::ERR__QUEUE_FULL) return err;
-    producer_->poll(10);
+  // Only a full local queue is worth waiting for here: polling serves delivery reports, which makes
+  // room. Other retriable errors (a partition not in our metadata yet) go back to the caller, who
+  // knows whether to try another partition or later.
+  const auto deadline = std::chrono::steady_clock::now() + retry_.budget;
+  for (int attempt = 1;; ++attempt) {
+    const auto err = produce_once(topic, partition, key, value, opaque);
+    if (err != RdKafka::ERR__QUEUE_FULL || std::chrono::steady_clock::now() >= deadline) return err;
+    producer_->poll(static_cast<int>(retry_.backoff(attempt).count()));
   }
 }
 
 void Producer::produce(const std::string& topic, std::int32_t partition, std::string_view key, std::string_view value,
                        void* opaque) {
-  const auto err = try_produce(topic, partition, key, value, opaque);
-  if (err != RdKafka::ERR_NO_ERROR) {
-    throw KafkaError(fmt::format("cannot produce to '{}': {}", topic, RdKafka::err2str(err)));
+  auto err = try_produce(topic, partition, key, value, opaque);
+  if (err == RdKafka::ERR_NO_ERROR) return;
+  if (err == RdKafka::ERR__FATAL) throw_if_fatal(fmt::format("produce to '{}'", topic));
+  if (err == RdKafka::ERR__QUEUE_FULL) {
+    throw KafkaError(explain_error(err, fmt::format("produce to '{}' (the queue stayed full for {} ms)", topic,
+                                                    retry_.budget.count())));
   }
+  throw KafkaError(explain_error(err, fmt::format("produce to '{}'", topic)));
+}
+
+RdKafka::ErrorCode Producer::fatal_error(std::string& reason) const { return producer_->fatal_error(reason); }
+
+void Producer::throw_if_fatal(std::string_view what) const {
+  std::string reason;
+  const auto err = producer_->fatal_error(reason);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    throw KafkaError(explain_error(RdKafka::ERR__FATAL, fmt::format("{} ({}: {})", what, RdKafka::err2str(err), reason)));
+  }
+}
+
+void Producer::inject_fatal_error_for_tests(const std::string& reason) {
+  rd_kafka_test_fatal_error(producer_->c_ptr(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason.c_str());
 }
 
 void Producer::poll(int timeout_ms) { producer_->poll(timeout_ms); }

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "kafka/client_config.hpp"
+#include "kafka/error_policy.hpp"
 
 namespace smsim::kafka {
 
@@ -21,6 +22,9 @@ struct Delivery {
   std::int32_t partition = -1;
   std::int64_t offset = -1;
   void* opaque = nullptr;  // what produce() was given
+  /// Whether the broker has the record: PERSISTED on success; on failure NOT_PERSISTED (it never
+  /// got there) or POSSIBLY_PERSISTED (sent, but no answer came: it may be there).
+  RdKafka::Message::Status persisted = RdKafka::Message::MSG_STATUS_NOT_PERSISTED;
 };
 
 class Producer {
@@ -34,14 +38,26 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  /// Enqueues a record; when librdkafka's queue is full it polls until there is room (back-pressure).
-  /// Throws KafkaError for anything else (see try_produce).
+  /// Enqueues a record. When librdkafka's queue is full it polls (serving delivery callbacks) and
+  /// tries again with backoff, within the retry policy's budget (back-pressure, bounded). Throws
+  /// KafkaError saying what to do when the budget is spent or the error is not retriable.
   void produce(const std::string& topic, std::int32_t partition, std::string_view key, std::string_view value,
                void* opaque = nullptr);
   /// Like produce(), but returns librdkafka's error instead of throwing; e.g. ERR__UNKNOWN_PARTITION
   /// for a partition created a moment ago that this producer's metadata does not show yet.
   RdKafka::ErrorCode try_produce(const std::string& topic, std::int32_t partition, std::string_view key,
                                  std::string_view value, void* opaque = nullptr);
+  /// One attempt, no retry: for callers that must answer at once (an HTTP request).
+  RdKafka::ErrorCode produce_once(const std::string& topic, std::int32_t partition, std::string_view key,
+                                  std::string_view value, void* opaque = nullptr);
+  void set_retry_policy(const RetryPolicy& policy) { retry_ = policy; }
+  /// librdkafka's fatal error (idempotent producer), or ERR_NO_ERROR; `reason` gets its text.
+  RdKafka::ErrorCode fatal_error(std::string& reason) const;
+  /// Throws KafkaError saying how to fix it if the producer has hit a fatal error: it can produce
+  /// nothing any more, and only a new process (a new producer) recovers.
+  void throw_if_fatal(std::string_view what) const;
+  /// librdkafka's own testing hook (rd_kafka_test_fatal_error): makes the producer fatal. Tests only.
+  void inject_fatal_error_for_tests(const std::string& reason);
   void poll(int timeout_ms);
   /// True if every queued record was delivered (or failed) within the timeout.
   bool flush(int timeout_ms);
@@ -58,6 +74,7 @@ class Producer {
   };
   Callback callback_;
   QuietEventCb events_;
+  RetryPolicy retry_;
   std::unique_ptr<RdKafka::Producer> producer_;
 };
 

@@ -59,11 +59,14 @@ TrackerService::TrackerService(TrackerSettings settings) : settings_(std::move(s
 TrackerService::~TrackerService() { stop(); }
 
 void TrackerService::start() {
+  liveness_.started();
   thread_ = std::thread([this] {
     try {
       run();
+      liveness_.stopped();
     } catch (const std::exception& e) {
       spdlog::error("tracker stopped: {}", e.what());
+      liveness_.died(e.what());
     }
   });
 }
@@ -121,6 +124,7 @@ void TrackerService::run() {
   };
   auto last_publish = std::chrono::steady_clock::now();
   while (!stop_.load()) {
+    liveness_.beat();
     if (unpublished.size() >= kMaxUnpublished ||
         std::chrono::steady_clock::now() - last_publish >= std::chrono::milliseconds(kPublishIntervalMs)) {
       publish_all();

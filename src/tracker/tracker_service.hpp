@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "common/liveness.hpp"
 #include "kafka/client_config.hpp"
 #include "kafka/topics.hpp"
 
@@ -43,6 +44,8 @@ class TrackerService {
   std::uint64_t states_published() const { return published_.load(); }
   std::uint64_t in_flight() const { return in_flight_.load(); }
   std::uint64_t invalid_records() const { return invalid_.load(); }
+  /// The consumer thread's beats and death (for the gateway's /healthz).
+  const Liveness& liveness() const { return liveness_; }
 
  private:
   void run();
@@ -50,6 +53,7 @@ class TrackerService {
   TrackerSettings settings_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> state_changes_{0}, published_{0}, in_flight_{0}, invalid_{0};
+  Liveness liveness_;
   std::thread thread_;
 };
 

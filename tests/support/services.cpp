@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <thread>
 
@@ -50,6 +52,45 @@ std::string ServiceProcess::log_tail(std::size_t lines) const {
 nlohmann::json HttpReply::json() const {
   auto j = nlohmann::json::parse(body, nullptr, false);
   return j.is_discarded() ? nlohmann::json() : j;
+}
+
+std::string HttpReply::header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value;
+    }
+  }
+  return "";
+}
+
+bool HttpReply::has_header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+HttpReply http_request(int port, const std::string& method, const std::string& path, const std::string& body,
+                       const std::vector<std::pair<std::string, std::string>>& headers) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2, 0);
+  client.set_read_timeout(20, 0);
+  httplib::Request req;
+  req.method = method;
+  req.path = path;
+  req.body = body;
+  for (const auto& [name, value] : headers) req.headers.emplace(name, value);
+  auto res = client.send(req);
+  if (!res) return {};
+  HttpReply reply{res->status, res->body, {}};
+  for (const auto& [name, value] : res->headers) reply.headers.emplace_back(name, value);
+  return reply;
 }
 
 HttpReply http_get(int port, const std::string& path) {

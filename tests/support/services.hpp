@@ -37,11 +37,19 @@ class ServiceProcess {
 struct HttpReply {
   int status = 0;  // 0: no connection
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // only from http_request()
   nlohmann::json json() const;
+  /// The first header of that name (case-insensitive), or "" when absent.
+  std::string header(const std::string& name) const;
+  bool has_header(const std::string& name) const;
 };
 HttpReply http_get(int port, const std::string& path);
 HttpReply http_post(int port, const std::string& path, const std::string& body,
                     const std::string& content_type = "application/json");
+
+/// Any method, with request headers; the reply carries the response headers.
+HttpReply http_request(int port, const std::string& method, const std::string& path, const std::string& body = "",
+                       const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 /// Polls GET path until `done(json)` or the timeout; returns the last JSON seen (null if none).
 nlohmann::json poll_json(int port, const std::string& path, const std::function<bool(const nlohmann::json&)>& done,
