@@ -25,12 +25,13 @@ constexpr auto kMaintenanceIntervalMs = 1000;
 }  // namespace
 
 Dispatcher::Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topics, std::string sender_group,
-                       DispatchMode mode, domain::DeliveryStatistics& statistics)
+                       DispatchMode mode, domain::DeliveryStatistics& statistics, int legacy_credit)
     : config_(config),
       topics_(std::move(topics)),
       sender_group_(std::move(sender_group)),
       mode_(mode),
-      statistics_(statistics) {
+      statistics_(statistics),
+      legacy_credit_(legacy_credit) {
   producer_ = std::make_unique<kafka::Producer>(
       config_,
       std::map<std::string, std::string>{{"acks", "all"},
@@ -48,6 +49,14 @@ Dispatcher::Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topi
   std::string error;
   lag_reader_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!lag_reader_) throw kafka::KafkaError("cannot create the lag reader: " + error);
+  // Records already on the topic are history: only what other producers write from now on counts
+  // as their produced messages (docs/design.md, "Messages of other producers").
+  for (int p = 0; p < partitions_; ++p) {
+    std::int64_t low = 0, high = 0;
+    if (lag_reader_->query_watermark_offsets(topics_.messages, p, &low, &high, 5000) == RdKafka::ERR_NO_ERROR) {
+      end_offsets_at_start_[p] = high;
+    }
+  }
 }
 
 Dispatcher::~Dispatcher() {
@@ -80,6 +89,33 @@ void Dispatcher::on_finished(std::int32_t partition) {
   std::lock_guard lock(mutex_);
   planner_.on_finished(partition);
   wake_.notify_all();
+}
+
+void Dispatcher::on_legacy_members(const std::vector<domain::LegacyMember>& members) {
+  std::lock_guard lock(mutex_);
+  planner_.set_legacy_members(members, legacy_credit_);
+  wake_.notify_all();
+}
+
+void Dispatcher::on_legacy_finished(std::uint64_t n) {
+  if (n == 0) return;
+  std::lock_guard lock(mutex_);
+  planner_.on_legacy_finished(n);
+  wake_.notify_all();
+}
+
+void Dispatcher::on_dead_lettered_message(std::int32_t partition, std::int64_t offset) {
+  std::lock_guard lock(mutex_);
+  // A partition added after start began empty: all of its records are new.
+  const auto it = end_offsets_at_start_.find(partition);
+  if (offset >= (it == end_offsets_at_start_.end() ? 0 : it->second)) ++invalid_since_start_;
+}
+
+std::vector<Dispatcher::LegacyMemberView> Dispatcher::legacy_members() const {
+  std::lock_guard lock(mutex_);
+  std::vector<LegacyMemberView> out;
+  for (const auto& m : planner_.legacy_members()) out.push_back({m, planner_.outstanding_of(m)});
+  return out;
 }
 
 void Dispatcher::start() {
@@ -183,6 +219,7 @@ void Dispatcher::run() {
     if (now - last_maintenance >= kMaintenanceIntervalMs) {
       grow_partitions_if_needed(now);
       if (mode_ == DispatchMode::Credit) reconcile_outstanding();
+      measure_foreign_records();
       last_maintenance = now;
     }
   }
@@ -192,6 +229,10 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
                          std::int64_t produced_at) {
   const auto message = records::message_at(campaign->spec, campaign->generator, index);
   auto* ticket = new Ticket{campaign, index, partition};
+  {
+    std::lock_guard lock(mutex_);
+    ++own_records_;  // before it can be on the topic: ours is never taken for another producer's record
+  }
   const auto err =
       producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, produced_at), ticket);
   if (err == RdKafka::ERR_NO_ERROR) {
@@ -210,6 +251,7 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
   delete ticket;
   spdlog::debug("cannot publish to {} partition {}: {}", topics_.messages, partition, RdKafka::err2str(err));
   std::lock_guard lock(mutex_);
+  --own_records_;
   campaign->retry.push_front(index);  // stays in `unacked`: the durable prefix must not pass it
   if (partition >= 0) {
     planner_.on_finished(partition);
@@ -225,6 +267,7 @@ void Dispatcher::on_delivery(const kafka::Delivery& delivery) {
   if (ticket->partition >= 0) --unacked_per_partition_[ticket->partition];
   auto& campaign = *ticket->campaign;
   if (delivery.error != RdKafka::ERR_NO_ERROR) {
+    --own_records_;
     spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
                  ticket->index, RdKafka::err2str(delivery.error));
     if (ticket->partition >= 0) planner_.on_finished(ticket->partition);
@@ -298,12 +341,36 @@ void Dispatcher::reconcile_outstanding() {
     RdKafka::TopicPartition::destroy(tps);
     std::lock_guard lock(mutex_);
     for (const auto& [partition, lag] : measured) {
+      // A legacy group's committed offsets are not the senders' group's: its queues move with
+      // its reports (on_legacy_finished) only.
+      if (planner_.is_legacy_partition(partition)) continue;
       const auto upper = lag + std::max<std::int64_t>(0, unacked_per_partition_[partition]);
       const auto estimate = planner_.outstanding(partition);
       if (estimate > upper || upper - estimate > 64) planner_.set_outstanding(partition, upper);
     }
   } catch (const std::exception& e) {
     spdlog::debug("reconciling outstanding messages: {}", e.what());
+  }
+}
+
+void Dispatcher::measure_foreign_records() {
+  try {
+    const int partitions = admin_->partition_count(topics_.messages).value_or(0);
+    std::int64_t appended = 0;
+    for (int p = 0; p < partitions; ++p) {
+      std::int64_t low = 0, high = 0;
+      if (lag_reader_->query_watermark_offsets(topics_.messages, p, &low, &high, 5000) != RdKafka::ERR_NO_ERROR) return;
+      const auto it = end_offsets_at_start_.find(p);
+      appended += std::max<std::int64_t>(0, high - (it == end_offsets_at_start_.end() ? 0 : it->second));
+    }
+    std::int64_t foreign = 0;
+    {
+      std::lock_guard lock(mutex_);
+      foreign = appended - own_records_ - invalid_since_start_;
+    }
+    if (foreign > 0) statistics_.set_foreign_records(static_cast<std::uint64_t>(foreign));
+  } catch (const std::exception& e) {
+    spdlog::debug("measuring records of other producers: {}", e.what());
   }
 }
 

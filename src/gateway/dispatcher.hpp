@@ -46,7 +46,7 @@ struct CampaignView {
 class Dispatcher {
  public:
   Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topics, std::string sender_group,
-             DispatchMode mode, domain::DeliveryStatistics& statistics);
+             DispatchMode mode, domain::DeliveryStatistics& statistics, int legacy_credit = 5);
   ~Dispatcher();
 
   /// A campaign to publish, resuming after `published` messages already durable.
@@ -54,6 +54,13 @@ class Dispatcher {
   void on_heartbeat(const records::Heartbeat& heartbeat);
   /// A message read from `partition` was reported finished for the first time.
   void on_finished(std::int32_t partition);
+  /// Members of other consumer groups on the messages topic, as found now (LegacyGroupWatcher):
+  /// each gets `legacy_credit` messages queued at a time.
+  void on_legacy_members(const std::vector<domain::LegacyMember>& members);
+  /// Legacy senders reported `n` more messages finished (their records name no partition).
+  void on_legacy_finished(std::uint64_t n);
+  /// A record of the messages topic was dead-lettered (it is not a message anyone will count).
+  void on_dead_lettered_message(std::int32_t partition, std::int64_t offset);
 
   void start();
   void stop();
@@ -62,6 +69,11 @@ class Dispatcher {
   std::optional<CampaignView> campaign(const std::string& id) const;
   int live_senders() const;
   std::int64_t outstanding() const;
+  struct LegacyMemberView {
+    domain::LegacyMember member;
+    std::int64_t queued = 0;  // messages outstanding on its partitions
+  };
+  std::vector<LegacyMemberView> legacy_members() const;
   DispatchMode mode() const { return mode_; }
 
  private:
@@ -86,6 +98,8 @@ class Dispatcher {
   void checkpoint(std::int64_t now_ms);
   void grow_partitions_if_needed(std::int64_t now_ms);
   void reconcile_outstanding();
+  /// Records on the messages topic since start that this gateway did not write (another producer).
+  void measure_foreign_records();
 
   kafka::ClientConfig config_;
   kafka::TopicNames topics_;
@@ -100,6 +114,12 @@ class Dispatcher {
   std::deque<std::shared_ptr<Campaign>> queue_;  // campaigns with work, oldest first
   std::map<std::int32_t, std::int64_t> unacked_per_partition_;
   int partitions_ = 0;
+  int legacy_credit_ = 5;
+  // For measure_foreign_records: end offsets at start, our records written (or on their way) since,
+  // and records since start that were dead-lettered.
+  std::map<std::int32_t, std::int64_t> end_offsets_at_start_;
+  std::int64_t own_records_ = 0;
+  std::int64_t invalid_since_start_ = 0;
   bool running_ = false;
 
   std::unique_ptr<kafka::Producer> producer_;

@@ -21,6 +21,7 @@
 #include "kafka/producer.hpp"
 #include "kafka/topic_admin.hpp"
 #include "domain/segmentation.hpp"
+#include "gateway/legacy_groups.hpp"
 #include "gateway/message_state_view.hpp"
 #include "tracker/tracker_service.hpp"
 
@@ -33,6 +34,11 @@ void reply_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   // Record values shown in the Kafka panel may hold anything: never let bad UTF-8 become a 500.
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+void reply_view(httplib::Response& res, const ViewReply& reply) {
+  res.status = reply.status;
+  res.set_content(reply.body, "application/json");
 }
 
 void reply_error(httplib::Response& res, int status, const std::string& field, const std::string& message) {
@@ -59,13 +65,14 @@ class GatewayService::Impl {
           if (promise) promise->set_value(d.error);
         });
     dispatcher_ = std::make_unique<Dispatcher>(settings_.kafka, settings_.topics, settings_.sender_group,
-                                               settings_.dispatch, statistics_);
+                                               settings_.dispatch, statistics_, settings_.legacy_credit);
     // Accepted campaigns first, so that status records replayed next find their campaign.
     const auto stored = load_campaigns(settings_.kafka, settings_.topics.campaigns);
     for (const auto& c : stored) {
       statistics_.register_campaign(c.spec.campaign_id, c.spec.count, c.spec.created_at_ms);
       statistics_.set_published(c.spec.campaign_id, c.published);
       dispatcher_->add_campaign(c.spec, c.published);
+      message_states_.on_accepted(c.spec);
     }
     if (!stored.empty()) spdlog::info("resumed {} campaign(s) from {}", stored.size(), settings_.topics.campaigns);
     listener_ = std::make_unique<StatusListener>(settings_.kafka, settings_.topics, statistics_, *dispatcher_,
@@ -79,10 +86,14 @@ class GatewayService::Impl {
       spdlog::warn("status replay has not caught up after 60 s; dispatching anyway");
     }
     dispatcher_->start();
+    legacy_groups_ = std::make_unique<LegacyGroupWatcher>(settings_.kafka, settings_.topics.messages,
+                                                          settings_.sender_group, *dispatcher_);
+    legacy_groups_->start();
     inspector_ = std::make_unique<kafka::ClusterInspector>(settings_.kafka);
   }
 
   void stop_pipeline() {
+    if (legacy_groups_) legacy_groups_->stop();
     if (dispatcher_) dispatcher_->stop();
     if (tracker_) tracker_->stop();
     if (listener_) listener_->stop();
@@ -102,14 +113,7 @@ class GatewayService::Impl {
       if (authorized(req, res)) send_one(req, res);
     });
     server.Get(R"(/api/messages/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-      const std::string id = req.matches[1];
-      if (const auto lifecycle = message_states_.lifecycle(id)) {
-        res.status = 200;
-        res.set_content(*lifecycle, "application/json");
-        return;
-      }
-      reply_error(res, 404, "message_id",
-                  "no state known for message '" + id.substr(0, 80) + "' (not sent yet, or older than the lookup cache)");
+      reply_view(res, message_states_.lookup(req.matches[1]));
     });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(prometheus_text(statistics_.snapshot(now_ms()), figures()), "text/plain; version=0.0.4");
@@ -248,6 +252,7 @@ class GatewayService::Impl {
     g.status_consumer_lag = listener_->lag();
     g.invalid_records = listener_->invalid_records();
     g.dead_letters = listener_->dead_letters();
+    g.legacy_members = dispatcher_->legacy_members();
     return g;
   }
 
@@ -318,6 +323,7 @@ class GatewayService::Impl {
       return false;
     }
     statistics_.register_campaign(spec.campaign_id, spec.count, spec.created_at_ms);
+    message_states_.on_accepted(spec);  // its status URLs answer ACCEPTED from now on
     dispatcher_->add_campaign(spec, 0);
     return true;
   }
@@ -327,6 +333,7 @@ class GatewayService::Impl {
   std::unique_ptr<kafka::Producer> campaign_writer_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<StatusListener> listener_;
+  std::unique_ptr<LegacyGroupWatcher> legacy_groups_;
   std::unique_ptr<kafka::ClusterInspector> inspector_;
   std::unique_ptr<tracker::TrackerService> tracker_;
   MessageStateView message_states_;

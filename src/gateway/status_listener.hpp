@@ -45,7 +45,10 @@ class StatusListener {
  private:
   void run();
   /// Applies one status-topic record; returns why it is invalid (then dead-letter it), else nullopt.
-  std::optional<std::string> handle(const char* data, std::size_t size);
+  /// `mirrored`: a legacy record that repeats statuses we count by id (records::kLegacyMirrorHeader).
+  std::optional<std::string> handle(const char* data, std::size_t size, bool mirrored);
+  void on_dead_letter_key(const std::string& key);
+  void log_anomalies_once();
   void count_invalid(const std::string& topic, const std::string& why);
 
   kafka::ClientConfig config_;
@@ -59,6 +62,7 @@ class StatusListener {
   std::atomic<std::int64_t> lag_{0};
   std::atomic<std::uint64_t> dead_letters_{0};
   std::set<std::string> dead_letter_keys_;  // guarded by mutex_
+  bool anomaly_logged_ = false;             // listener thread only
   std::mutex mutex_;
   std::condition_variable caught_up_cv_;
   bool caught_up_ = false;

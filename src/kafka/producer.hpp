@@ -42,6 +42,10 @@ class Producer {
   /// for a partition created a moment ago that this producer's metadata does not show yet.
   RdKafka::ErrorCode try_produce(const std::string& topic, std::int32_t partition, std::string_view key,
                                  std::string_view value, void* opaque = nullptr);
+  /// produce() with one record header (name, value): e.g. the mark on a `--legacy-status` sender's
+  /// legacy record that tells smsim's gateway not to count it (docs/design.md).
+  void produce_with_header(const std::string& topic, std::string_view key, std::string_view value,
+                           const std::string& header_name, std::string_view header_value);
   void poll(int timeout_ms);
   /// True if every queued record was delivered (or failed) within the timeout.
   bool flush(int timeout_ms);
