@@ -271,7 +271,7 @@ void DeliveryStatistics::add_produced(std::uint64_t n) {
 
 void DeliveryStatistics::set_foreign_records(std::uint64_t n) {
   std::lock_guard lock(mutex_);
-  state_->foreign_records = std::max(state_->foreign_records, n);
+  state_->foreign_records = n;
   state_->square_legacy();
 }
 

@@ -117,7 +117,8 @@ class DeliveryStatistics {
   void add_produced(std::uint64_t n);
 
   /// Records that other producers (e.g. the original exercise's producer service) have put on the
-  /// messages topic since this gateway started, as measured. Monotonic: a lower value is ignored.
+  /// messages topic since this gateway started and that were not dead-lettered, as measured now
+  /// (a poison record counts until it is dead-lettered; produced never drops below what finished).
   void set_foreign_records(std::uint64_t n);
 
   /// Counts the message once; returns false (and counts duplicates_ignored) if it was already

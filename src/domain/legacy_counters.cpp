@@ -10,20 +10,21 @@ LegacyDelta LegacyCounterTrack::apply(const LegacyCounters& record) {
   LegacyDelta delta;
   const bool restarted =
       last_ && (record.success_count < last_->success_count || record.failed_count < last_->failed_count);
+  if (restarted) {
+    banked_sent_ += last_->success_count;
+    banked_failed_ += last_->failed_count;
+    banked_time_s_ += last_->total_processing_time_s;
+    ++restarts_;
+  }
   if (!last_ || restarted) {
-    if (restarted) {
-      banked_sent_ += last_->success_count;
-      banked_failed_ += last_->failed_count;
-      banked_time_s_ += epoch_time_s_;
-      ++restarts_;
-    }
-    delta = {record.success_count, record.failed_count, record.total_processing_time_s, restarted};
-    epoch_time_s_ = record.total_processing_time_s;
+    delta = {record.success_count, record.failed_count, 0, restarted};
   } else {
     delta.sent = record.success_count - last_->success_count;
     delta.failed = record.failed_count - last_->failed_count;
-    delta.processing_s = std::max(0.0, record.total_processing_time_s - last_->total_processing_time_s);
-    epoch_time_s_ += delta.processing_s;
+  }
+  // Each new message gets this record's time per message: never negative.
+  if (const std::uint64_t count = record.success_count + record.failed_count; count > 0) {
+    delta.processing_s = static_cast<double>(delta.count()) * record.total_processing_time_s / static_cast<double>(count);
   }
   last_ = record;
   return delta;

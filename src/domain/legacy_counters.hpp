@@ -8,8 +8,14 @@
 //
 // - A restart is only counts going down (either one). The new record starts a new epoch; what the
 //   sender had before is banked. A time that goes down is never a restart.
-// - Time deltas are never negative: within an epoch the time grows by max(0, new - previous).
-// - A sender's figures are its last record's counts plus the totals banked at each real restart.
+// - Time deltas are never negative: the messages a record adds are each given that record's time
+//   per message (total_processing_time / count). For the original sender, which writes after every
+//   message a time of last duration x count, that is exactly each message's own duration; for a
+//   sender whose time is a true sum it is its running average. (Subtracting consecutive times
+//   instead would be negative whenever a message was faster than the one before, and clamping
+//   that at zero inflates the average a hundredfold: measured 0.26 s for 2.5 ms messages.)
+// - A sender's figures are its last record (counts and time, as it states them) plus the totals
+//   banked at each real restart.
 //
 // Legacy records carry no message ids, so they cannot be deduplicated. LegacySquaring holds their
 // finishes until the messages produced can account for them (sent + failed never exceeds produced);
@@ -49,13 +55,13 @@ class LegacyCounterTrack {
   /// Last record plus everything banked at earlier restarts.
   std::uint64_t sent() const { return banked_sent_ + (last_ ? last_->success_count : 0); }
   std::uint64_t failed() const { return banked_failed_ + (last_ ? last_->failed_count : 0); }
-  double processing_s() const { return banked_time_s_ + epoch_time_s_; }
+  double processing_s() const { return banked_time_s_ + (last_ ? last_->total_processing_time_s : 0); }
   int restarts() const { return restarts_; }
 
  private:
   std::optional<LegacyCounters> last_;
   std::uint64_t banked_sent_ = 0, banked_failed_ = 0;
-  double banked_time_s_ = 0, epoch_time_s_ = 0;
+  double banked_time_s_ = 0;
   int restarts_ = 0;
 };
 

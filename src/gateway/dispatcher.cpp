@@ -368,7 +368,7 @@ void Dispatcher::measure_foreign_records() {
       std::lock_guard lock(mutex_);
       foreign = appended - own_records_ - invalid_since_start_;
     }
-    if (foreign > 0) statistics_.set_foreign_records(static_cast<std::uint64_t>(foreign));
+    statistics_.set_foreign_records(static_cast<std::uint64_t>(std::max<std::int64_t>(0, foreign)));
   } catch (const std::exception& e) {
     spdlog::debug("measuring records of other producers: {}", e.what());
   }

@@ -153,9 +153,11 @@ def wait_for(what, fn, timeout=60, every=0.2):
 class Run:
     """One run: its topics, the gateway, and whatever producer and senders the cell needs."""
 
-    def __init__(self, name):
+    def __init__(self, name, default_topics=False):
+        """default_topics: the original's topic names (the first run, on a fresh broker); else suffixed."""
         self.name = name
-        self.topics = {k: f"{v}-{name}" for k, v in {
+        self.default_topics = default_topics
+        self.topics = {k: v if default_topics else f"{v}-{name}" for k, v in {
             "messages": "sms-messages", "status": "sender-status-updates", "smsim_status": "smsim-status-updates",
             "campaigns": "sms-campaigns", "delivery_reports": "delivery-reports",
             "message_status": "message-status"}.items()}
@@ -191,10 +193,11 @@ class Run:
         wait_for("the original producer service", lambda: http("GET", f"{self.service}/monitor")[0] == 200, timeout=30)
 
     def start_original_senders(self, n=2):
+        # With the original's topic names the sender runs as the original did: no topic flags at all.
+        topics = [] if self.default_topics else ["--topic", self.topics["messages"], "--status-topic", self.topics["status"]]
         return start(f"{self.name}-original-senders",
                      [PYTHON, os.path.join(HERE, "original_sender.py"), "--bootstrap-servers", self.bootstrap,
-                      "--senders", str(n), "--topic", self.topics["messages"], "--status-topic", self.topics["status"],
-                      "--id-prefix", f"py-{self.name}"])
+                      "--senders", str(n), *topics, "--id-prefix", f"py-{self.name}"])
 
     def start_smsim_sender(self, name, n, *extra):
         return start(f"{self.name}-{name}", [SMSIM, "sender", "--name", name, "--senders", str(n), "--mean", "2ms",
@@ -264,8 +267,10 @@ def legacy_sender_checks(run, m, expected, consumers):
     counters = [s for s in m["senders"] if s.get("kind") == "legacy_counters"]
     members = [s for s in m["senders"] if s.get("kind") == "legacy_consumer"]
     total = sum(s["messages_sent"] + s["messages_failed"] for s in counters)
+    # Every sender that processed something has its row (the original producer's unkeyed records
+    # may all land on one member's partitions).
     check(f"[{run.name}] smsim monitor: the legacy senders' own figures add up to {expected}",
-          len(counters) == 2 and total == expected and all(s["legacy"] for s in counters),
+          1 <= len(counters) <= 2 and total == expected and all(s["legacy"] for s in counters),
           f"{[(s['sender_id'], s['messages_sent'], s['messages_failed']) for s in counters]}")
     if consumers:
         check(f"[{run.name}] smsim monitor: the legacy group's members are listed as legacy senders",
@@ -307,7 +312,7 @@ def browser_checks(run, legacy_rows):
 # --- the four runs -------------------------------------------------------------------------------
 
 def run_smsim_gateway_original_senders():
-    run = Run("gw-pysend")
+    run = Run("gw-pysend", default_topics=True)
     run.start_gateway()
     senders = run.start_original_senders(2)
     wait_for("the original senders as legacy senders in /monitor",
@@ -318,7 +323,7 @@ def run_smsim_gateway_original_senders():
     run.expect_original_contract(m, MESSAGES, "gateway /monitor")
     smsim_monitor_checks(run, m, MESSAGES)
     legacy_sender_checks(run, m, MESSAGES, consumers=True)
-    browser_checks(run, legacy_rows=4)
+    browser_checks(run, legacy_rows=2 + len([s for s in m["senders"] if s.get("kind") == "legacy_counters"]))
     check(f"[{run.name}] the original senders stop cleanly", stop(senders) == 0, tail(f"{run.name}-original-senders", 3))
 
 

@@ -260,7 +260,8 @@ TEST(DeliveryStatistics, LegacyCountersAreFoldedInAsDeltas) {
   auto s = stats.snapshot(kT0 + 2000);
   EXPECT_EQ(s.messages_sent, 8u);
   EXPECT_EQ(s.messages_failed, 2u);
-  EXPECT_NEAR(s.average_time_per_message_s, 4.5 / 10, 1e-12);
+  // Each record's new messages at that record's time per message: 6 x 0.5 + 4 x 0.45.
+  EXPECT_NEAR(s.average_time_per_message_s, (3.0 + 4 * 0.45) / 10, 1e-12);
   ASSERT_EQ(s.senders.size(), 1u);
   EXPECT_TRUE(s.senders[0].legacy);
   EXPECT_EQ(s.senders[0].last_heard_ms, kT0 + 2000);
@@ -318,8 +319,10 @@ TEST(DeliveryStatistics, LegacyFinishesWaitForTheirPublishAcknowledgement) {
   EXPECT_EQ(s.messages_produced, 3u);
   EXPECT_EQ(s.legacy_waiting, 0u);
   EXPECT_NEAR(s.average_time_per_message_s, 0.1, 1e-12);
-  stats.set_foreign_records(0);  // monotonic
-  EXPECT_EQ(stats.snapshot(kT0 + 400).messages_produced, 3u);
+  stats.set_foreign_records(5);  // e.g. poison records, not dead-lettered yet
+  EXPECT_EQ(stats.snapshot(kT0 + 400).messages_produced, 7u);
+  stats.set_foreign_records(1);  // ...and now they are
+  EXPECT_EQ(stats.snapshot(kT0 + 500).messages_produced, 3u);
 }
 
 TEST(DeliveryStatistics, AverageCombinesLegacyAndNewReports) {
