@@ -229,10 +229,7 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
                          std::int64_t produced_at) {
   const auto message = records::message_at(campaign->spec, campaign->generator, index);
   auto* ticket = new Ticket{campaign, index, partition};
-  {
-    std::lock_guard lock(mutex_);
-    ++own_records_;  // before it can be on the topic: ours is never taken for another producer's record
-  }
+  own_records_.fetch_add(1);  // before it can be on the topic: ours is never taken for another producer's record
   const auto err =
       producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, produced_at), ticket);
   if (err == RdKafka::ERR_NO_ERROR) {
@@ -250,8 +247,8 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
   // the metadata refresh a moment before trying again.
   delete ticket;
   spdlog::debug("cannot publish to {} partition {}: {}", topics_.messages, partition, RdKafka::err2str(err));
+  own_records_.fetch_sub(1);
   std::lock_guard lock(mutex_);
-  --own_records_;
   campaign->retry.push_front(index);  // stays in `unacked`: the durable prefix must not pass it
   if (partition >= 0) {
     planner_.on_finished(partition);
@@ -267,7 +264,7 @@ void Dispatcher::on_delivery(const kafka::Delivery& delivery) {
   if (ticket->partition >= 0) --unacked_per_partition_[ticket->partition];
   auto& campaign = *ticket->campaign;
   if (delivery.error != RdKafka::ERR_NO_ERROR) {
-    --own_records_;
+    own_records_.fetch_sub(1);
     spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
                  ticket->index, RdKafka::err2str(delivery.error));
     if (ticket->partition >= 0) planner_.on_finished(ticket->partition);
@@ -366,7 +363,7 @@ void Dispatcher::measure_foreign_records() {
     std::int64_t foreign = 0;
     {
       std::lock_guard lock(mutex_);
-      foreign = appended - own_records_ - invalid_since_start_;
+      foreign = appended - own_records_.load() - invalid_since_start_;
     }
     statistics_.set_foreign_records(static_cast<std::uint64_t>(std::max<std::int64_t>(0, foreign)));
   } catch (const std::exception& e) {

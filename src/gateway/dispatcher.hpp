@@ -13,6 +13,7 @@
 // Lifecycle: add campaigns and feed heartbeats/finishes at any time; start() runs the publishing
 // thread, stop() joins it. Threads: public methods are thread-safe (one mutex); librdkafka
 // delivery callbacks run on the publishing thread.
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -118,8 +119,8 @@ class Dispatcher {
   // For measure_foreign_records: end offsets at start, our records written (or on their way) since,
   // and records since start that were dead-lettered.
   std::map<std::int32_t, std::int64_t> end_offsets_at_start_;
-  std::int64_t own_records_ = 0;
-  std::int64_t invalid_since_start_ = 0;
+  std::atomic<std::int64_t> own_records_{0};  // atomic: counted per publish, outside the lock
+  std::int64_t invalid_since_start_ = 0;      // guarded by mutex_
   bool running_ = false;
 
   std::unique_ptr<kafka::Producer> producer_;
