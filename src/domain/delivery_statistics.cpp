@@ -139,6 +139,7 @@ struct DeliveryStatistics::State {
   std::unordered_map<std::string, Unregistered> unregistered;
   std::uint64_t adhoc_produced = 0;
   std::uint64_t foreign_records = 0;
+  std::uint64_t historic_bound = 0, historic_used = 0;  // see set_historic_records
   std::uint64_t sent = 0, failed = 0, duplicates = 0;  // counted by message id
   std::uint64_t legacy_sent = 0, legacy_failed = 0;    // squared legacy finishes
   std::uint64_t anomalies = 0;
@@ -169,7 +170,7 @@ struct DeliveryStatistics::State {
   // sender can only read what is durable), so each campaign counts at least its finished ones, and
   // messages outside campaigns at least those counted by id.
   std::uint64_t produced() const {
-    std::uint64_t total = std::max<std::uint64_t>(adhoc_produced + foreign_records, unregistered.size());
+    std::uint64_t total = std::max<std::uint64_t>(adhoc_produced + foreign_records, unregistered.size()) + historic_used;
     for (const auto& [id, c] : campaigns) total += std::max(c.figures.published, c.figures.sent + c.figures.failed);
     return total;
   }
@@ -179,13 +180,18 @@ struct DeliveryStatistics::State {
     if (legacy_waiting.waiting() == 0) return;
     const std::uint64_t used = sent + failed + legacy_sent + legacy_failed;
     const std::uint64_t produced_now = produced();
-    if (produced_now <= used) return;
-    for (const auto& part : legacy_waiting.square(produced_now - used)) {
+    const std::uint64_t headroom = produced_now > used ? produced_now - used : 0;
+    const std::uint64_t historic = historic_bound - historic_used;
+    if (headroom + historic == 0) return;
+    std::uint64_t moved = 0;
+    for (const auto& part : legacy_waiting.square(headroom + historic)) {
+      moved += part.delta.count();
       legacy_sent += part.delta.sent;
       legacy_failed += part.delta.failed;
       total_processing_s += part.delta.processing_s;
       if (part.received_at_ms > 0) per_second.add(floor_div(part.received_at_ms, 1000), part.delta.sent, part.delta.failed);
     }
+    if (moved > headroom) historic_used += moved - headroom;  // history now known to be produced
   }
 
   void settle_legacy(std::int64_t now_ms) {
@@ -266,6 +272,12 @@ void DeliveryStatistics::set_published(const std::string& campaign_id, std::uint
 void DeliveryStatistics::add_produced(std::uint64_t n) {
   std::lock_guard lock(mutex_);
   state_->adhoc_produced += n;
+  state_->square_legacy();
+}
+
+void DeliveryStatistics::set_historic_records(std::uint64_t upper_bound) {
+  std::lock_guard lock(mutex_);
+  state_->historic_bound = std::max(upper_bound, state_->historic_used);
   state_->square_legacy();
 }
 

@@ -121,6 +121,12 @@ class DeliveryStatistics {
   /// (a poison record counts until it is dead-lettered; produced never drops below what finished).
   void set_foreign_records(std::uint64_t n);
 
+  /// At most this many records were on the messages topic before this gateway started that no
+  /// registered campaign accounts for (another producer's, or our duplicates). They count as
+  /// produced only as far as replayed legacy finishes need them, so that a restarted gateway
+  /// squares a legacy sender's history again instead of calling it anomalies.
+  void set_historic_records(std::uint64_t upper_bound);
+
   /// Counts the message once; returns false (and counts duplicates_ignored) if it was already
   /// counted. An id that is not "<registered campaign>:<index in range>" falls back to the string
   /// set and is deduplicated there. An empty message id → InvalidArgument; an empty sender id still

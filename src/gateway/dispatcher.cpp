@@ -119,6 +119,15 @@ std::vector<Dispatcher::LegacyMemberView> Dispatcher::legacy_members() const {
 }
 
 void Dispatcher::start() {
+  {
+    // Records that were on the topic at start beyond what the resumed campaigns published: the
+    // history of other producers (an upper bound: our own duplicates from before are in it too).
+    std::lock_guard lock(mutex_);
+    std::int64_t at_start = 0;
+    for (const auto& [p, high] : end_offsets_at_start_) at_start += high;
+    for (const auto& [id, c] : campaigns_) at_start -= static_cast<std::int64_t>(c->next_index);
+    statistics_.set_historic_records(static_cast<std::uint64_t>(std::max<std::int64_t>(0, at_start)));
+  }
   reconcile_outstanding();
   std::lock_guard lock(mutex_);
   running_ = true;

@@ -325,6 +325,25 @@ TEST(DeliveryStatistics, LegacyFinishesWaitForTheirPublishAcknowledgement) {
   EXPECT_EQ(stats.snapshot(kT0 + 500).messages_produced, 3u);
 }
 
+TEST(DeliveryStatistics, ARestartedGatewaySquaresLegacyHistoryWithTheRecordsFoundAtStart) {
+  // The original producer wrote 50 records before this gateway started; a legacy sender's replayed
+  // record says it processed 40 of them. They are not anomalies, and count as produced.
+  DeliveryStatistics stats;
+  stats.set_historic_records(50);
+  EXPECT_EQ(stats.snapshot(kT0).messages_produced, 0u) << "history counts only as far as it is needed";
+  stats.record_legacy(legacy("py-1", 36, 4, 0.4), kT0);
+  auto s = stats.snapshot(kT0 + 60'000);
+  EXPECT_EQ(s.messages_sent + s.messages_failed, 40u);
+  EXPECT_EQ(s.messages_produced, 40u);
+  EXPECT_EQ(s.anomalies, 0u);
+  // Beyond the bound it is an anomaly again.
+  stats.record_legacy(legacy("py-1", 56, 4, 0.6), kT0 + 60'000);
+  s = stats.snapshot(kT0 + 120'000);
+  EXPECT_EQ(s.messages_sent + s.messages_failed, 50u);
+  EXPECT_EQ(s.anomalies, 10u);
+  EXPECT_LE(s.messages_sent + s.messages_failed, s.messages_produced);
+}
+
 TEST(DeliveryStatistics, AverageCombinesLegacyAndNewReports) {
   DeliveryStatistics stats;
   stats.add_produced(4);
