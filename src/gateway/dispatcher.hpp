@@ -10,6 +10,10 @@
 // sms-campaigns so a restarted gateway resumes where it was (re-publishing at most the unconfirmed
 // tail; duplicates carry the same message id and are counted once).
 //
+// Members of other consumer groups on the topic (the original exercise's senders, found by
+// LegacyGroupWatcher) are senders with a fixed credit. Every second it also measures what other
+// producers appended to the topic (DeliveryStatistics::set_foreign_records).
+//
 // Lifecycle: add campaigns and feed heartbeats/finishes at any time; start() runs the publishing
 // thread, stop() joins it. Threads: public methods are thread-safe (one mutex); librdkafka
 // delivery callbacks run on the publishing thread.

@@ -3,7 +3,10 @@
 // message-status (the tracker's output, for the funnel and message lookups): it
 // replays the topic from the beginning at every start — so the figures survive a gateway restart
 // exactly — and then follows it, feeding DeliveryStatistics (counted once per message id) and the
-// Dispatcher (heartbeats, and which sender queue just got shorter).
+// Dispatcher (heartbeats, and which sender queue just got shorter). It also reads
+// smsim-status-updates (the statuses of `--legacy-status` senders, whose legacy records on the status
+// topic carry records::kLegacyMirrorHeader and are skipped: counted once, by id), hands legacy
+// finishes back to the dispatcher as credit, and logs the first anomaly once.
 //
 // Lifecycle: start() spawns the thread; wait_caught_up() blocks until the replay reached the end
 // offsets as of start; stop() joins. Threads: one consumer thread; the counters are atomics.
