@@ -56,6 +56,29 @@ describe('SenderTable', () => {
     expect(rows[2].textContent).toContain('silent');
     expect(rows[2].textContent).toContain('2 min ago');
   });
+  it("shows the original exercise's senders as legacy: settings unknown, consumers without figures of their own", () => {
+    const counters = sender({ sender_id: 'sender-1', kind: 'legacy_counters', legacy: true, settings: null, messages_sent: 90, messages_failed: 10 });
+    const consumer = sender({
+      sender_id: 'sms-sender-group/rdkafka/1a2b3c4d',
+      kind: 'legacy_consumer',
+      legacy: true,
+      settings: null,
+      messages_sent: null,
+      messages_failed: null,
+      average_time_per_message: -1,
+      partitions: [0, 2],
+      queued: 3,
+    });
+    render(<SenderTable senders={[counters, consumer]} />);
+    const rows = [...screen.getByTestId('sender-table').querySelectorAll('tbody tr')];
+    expect(rows.map((r) => r.getAttribute('data-kind'))).toEqual(['legacy_counters', 'legacy_consumer']);
+    expect(rows.every((r) => r.querySelector('th')?.textContent?.includes('legacy'))).toBe(true);
+    expect(rows[0].textContent).toContain('original format');
+    expect(rows[0].textContent).toContain('unknown');
+    expect(rows[0].textContent).toContain('10.0%');
+    expect(rows[1].textContent).toContain('partitions 0, 2 · 3 queued');
+    expect(rows[1].textContent).not.toContain('NaN');
+  });
   it('sorts without changing its input', () => {
     const input = [sender({ sender_id: 'b' }), sender({ sender_id: 'a' })];
     expect(sortSenders(input).map((s) => s.sender_id)).toEqual(['a', 'b']);

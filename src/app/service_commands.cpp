@@ -58,12 +58,20 @@ void add_gateway_command(CLI::App& root) {
       ->check(CLI::IsMember({"credit", "eager"}))
       ->capture_default_str();
   cmd->add_option("--sender-group", o->settings.sender_group, "Consumer group of the senders")->capture_default_str();
+  cmd->add_option("--legacy-credit", o->settings.legacy_credit,
+                  "Messages queued at once for each member of another consumer group on the messages topic "
+                  "(the original exercise's senders: their settings are unknown)")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
   cmd->add_option("--max-campaign-size", o->settings.limits.max_messages, "Largest num_messages accepted")
       ->check(CLI::Range(1, 1'000'000'000))->capture_default_str();
   cmd->add_option("--max-body-bytes", o->settings.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(16, 64 * 1024 * 1024))->capture_default_str();
   cmd->add_option("--topic-messages", o->settings.topics.messages, "Topic of whole messages to send")->capture_default_str();
   cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
+  cmd->add_option("--topic-smsim-status", o->settings.topics.smsim_status,
+                  "Topic of the statuses and heartbeats of senders run with --legacy-status")
+      ->capture_default_str();
   cmd->add_option("--topic-campaigns", o->settings.topics.campaigns, "Topic of accepted campaigns")->capture_default_str();
   cmd->add_option("--topic-delivery-reports", o->settings.topics.delivery_reports, "Topic of delivery reports")
       ->capture_default_str();
@@ -151,9 +159,15 @@ void add_sender_command(CLI::App& root) {
   cmd->add_option("--undelivered", o->settings.undelivered_share, "Share of parts reported UNDELIV")->capture_default_str();
   cmd->add_option("--expired", o->settings.expired_share, "Share of parts reported EXPIRED")->capture_default_str();
   cmd->add_flag("--no-delivery-reports", o->no_reports, "The supplier sends no delivery reports");
+  cmd->add_flag("--legacy-status", o->settings.legacy_status,
+                "Write to the status topic only the original exercise's cumulative record (what its producer "
+                "service reads); statuses and heartbeats go to --topic-smsim-status, which smsim's gateway also reads");
   add_kafka_client_options(*cmd, o->kafka);
   cmd->add_option("--topic-messages", o->settings.topics.messages, "Topic of whole messages to send")->capture_default_str();
   cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
+  cmd->add_option("--topic-smsim-status", o->settings.topics.smsim_status,
+                  "Topic of the statuses and heartbeats of senders run with --legacy-status")
+      ->capture_default_str();
   cmd->add_option("--topic-delivery-reports", o->settings.topics.delivery_reports, "Topic of delivery reports")
       ->capture_default_str();
   cmd->callback([o] {
@@ -185,6 +199,9 @@ void add_tracker_command(CLI::App& root) {
   add_kafka_client_options(*cmd, o->kafka);
   cmd->add_option("--group", o->settings.group, "Consumer group shared by tracker instances")->capture_default_str();
   cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
+  cmd->add_option("--topic-smsim-status", o->settings.topics.smsim_status,
+                  "Topic of the statuses and heartbeats of senders run with --legacy-status")
+      ->capture_default_str();
   cmd->add_option("--topic-delivery-reports", o->settings.topics.delivery_reports, "Topic of delivery reports")
       ->capture_default_str();
   cmd->add_option("--topic-message-status", o->settings.topics.message_status, "Compacted topic of message states")

@@ -129,8 +129,8 @@ struct DeliveryStatistics::State {
   };
 
   struct Sender {
-    SenderFigures figures;                     // rate_per_s is filled in by snapshot()
-    std::optional<LegacyCounters> last_legacy;  // the previous cumulative record, for deltas
+    SenderFigures figures;                      // id-counted figures; rate_per_s is filled in by snapshot()
+    std::optional<LegacyCounterTrack> legacy;   // its legacy cumulative records, if any
     SecondRing<16> recent;                      // more than the 10 seconds of a rate window
   };
 
@@ -138,8 +138,13 @@ struct DeliveryStatistics::State {
   std::uint64_t next_order = 0;
   std::unordered_map<std::string, Unregistered> unregistered;
   std::uint64_t adhoc_produced = 0;
-  std::uint64_t sent = 0, failed = 0, duplicates = 0;
-  double total_processing_s = 0;
+  std::uint64_t foreign_records = 0;
+  std::uint64_t historic_bound = 0, historic_used = 0;  // see set_historic_records
+  std::uint64_t sent = 0, failed = 0, duplicates = 0;  // counted by message id
+  std::uint64_t legacy_sent = 0, legacy_failed = 0;    // squared legacy finishes
+  std::uint64_t anomalies = 0;
+  LegacySquaring legacy_waiting;
+  double total_processing_s = 0;                       // both kinds
   std::map<std::string, Sender> senders;  // ordered: snapshots list senders by id
   SecondRing<kSeriesSeconds> per_second;
   LatencyHistogram e2e_latency, processing_time;
@@ -160,6 +165,39 @@ struct DeliveryStatistics::State {
   }
 
   void heard(Sender& s, std::int64_t at_ms) { s.figures.last_heard_ms = std::max(s.figures.last_heard_ms, at_ms); }
+
+  // Messages known to be on the messages topic. A finished message proves it was published (a
+  // sender can only read what is durable), so each campaign counts at least its finished ones, and
+  // messages outside campaigns at least those counted by id.
+  std::uint64_t produced() const {
+    std::uint64_t total = std::max<std::uint64_t>(adhoc_produced + foreign_records, unregistered.size()) + historic_used;
+    for (const auto& [id, c] : campaigns) total += std::max(c.figures.published, c.figures.sent + c.figures.failed);
+    return total;
+  }
+
+  // Squares waiting legacy finishes with what produced messages leave unaccounted for.
+  void square_legacy() {
+    if (legacy_waiting.waiting() == 0) return;
+    const std::uint64_t used = sent + failed + legacy_sent + legacy_failed;
+    const std::uint64_t produced_now = produced();
+    const std::uint64_t headroom = produced_now > used ? produced_now - used : 0;
+    const std::uint64_t historic = historic_bound - historic_used;
+    if (headroom + historic == 0) return;
+    std::uint64_t moved = 0;
+    for (const auto& part : legacy_waiting.square(headroom + historic)) {
+      moved += part.delta.count();
+      legacy_sent += part.delta.sent;
+      legacy_failed += part.delta.failed;
+      total_processing_s += part.delta.processing_s;
+      if (part.received_at_ms > 0) per_second.add(floor_div(part.received_at_ms, 1000), part.delta.sent, part.delta.failed);
+    }
+    if (moved > headroom) historic_used += moved - headroom;  // history now known to be produced
+  }
+
+  void settle_legacy(std::int64_t now_ms) {
+    square_legacy();
+    anomalies += legacy_waiting.expire(now_ms);
+  }
 
   // Moves counted messages of a newly registered campaign out of the unregistered set.
   void adopt_unregistered(const std::string& campaign_id, Campaign& campaign) {
@@ -228,11 +266,25 @@ void DeliveryStatistics::set_published(const std::string& campaign_id, std::uint
                                       campaign_id, figures.total, published));
   }
   figures.published = std::max(figures.published, published);  // a late, lower value is stale
+  state_->square_legacy();
 }
 
 void DeliveryStatistics::add_produced(std::uint64_t n) {
   std::lock_guard lock(mutex_);
   state_->adhoc_produced += n;
+  state_->square_legacy();
+}
+
+void DeliveryStatistics::set_historic_records(std::uint64_t upper_bound) {
+  std::lock_guard lock(mutex_);
+  state_->historic_bound = std::max(upper_bound, state_->historic_used);
+  state_->square_legacy();
+}
+
+void DeliveryStatistics::set_foreign_records(std::uint64_t n) {
+  std::lock_guard lock(mutex_);
+  state_->foreign_records = n;
+  state_->square_legacy();
 }
 
 bool DeliveryStatistics::record(const StatusReport& report) {
@@ -273,7 +325,7 @@ bool DeliveryStatistics::record(const StatusReport& report) {
   return true;
 }
 
-void DeliveryStatistics::record_legacy(const LegacyCounters& counters, std::int64_t received_at_ms) {
+LegacyDelta DeliveryStatistics::record_legacy(const LegacyCounters& counters, std::int64_t received_at_ms) {
   if (counters.sender_id.empty()) throw InvalidArgument("a legacy status record has an empty sender_id");
   if (!std::isfinite(counters.total_processing_time_s) || counters.total_processing_time_s < 0) {
     throw InvalidArgument(fmt::format("legacy status record of sender '{}': invalid total_processing_time {}",
@@ -284,31 +336,14 @@ void DeliveryStatistics::record_legacy(const LegacyCounters& counters, std::int6
   State::Sender& sender = s.sender(counters.sender_id);
   sender.figures.legacy = true;
   s.heard(sender, received_at_ms);
-
-  LegacyCounters delta = counters;  // first record, or a restart: everything is new
-  if (const auto& last = sender.last_legacy) {
-    // A small tolerance on the time: it is a float sum and may be re-serialised with rounding.
-    const bool restarted = counters.success_count < last->success_count || counters.failed_count < last->failed_count ||
-                           counters.total_processing_time_s < last->total_processing_time_s - 1e-6;
-    if (!restarted) {
-      delta.success_count -= last->success_count;
-      delta.failed_count -= last->failed_count;
-      delta.total_processing_time_s = std::max(0.0, counters.total_processing_time_s - last->total_processing_time_s);
-    }
+  if (!sender.legacy) sender.legacy.emplace();
+  const LegacyDelta delta = sender.legacy->apply(counters);
+  if (received_at_ms > 0 && delta.count() > 0) {
+    sender.recent.add(floor_div(received_at_ms, 1000), delta.sent, delta.failed);
   }
-  sender.last_legacy = counters;
-
-  s.sent += delta.success_count;
-  s.failed += delta.failed_count;
-  s.total_processing_s += delta.total_processing_time_s;
-  sender.figures.sent += delta.success_count;
-  sender.figures.failed += delta.failed_count;
-  sender.figures.total_processing_s += delta.total_processing_time_s;
-  if (received_at_ms > 0 && delta.success_count + delta.failed_count > 0) {
-    const std::int64_t second = floor_div(received_at_ms, 1000);
-    s.per_second.add(second, delta.success_count, delta.failed_count);
-    sender.recent.add(second, delta.success_count, delta.failed_count);
-  }
+  s.legacy_waiting.add(delta, counters.sender_id, received_at_ms);
+  s.settle_legacy(received_at_ms);
+  return delta;
 }
 
 void DeliveryStatistics::record_heartbeat(const SenderSettingsInfo& settings, std::int64_t at_ms) {
@@ -321,14 +356,18 @@ void DeliveryStatistics::record_heartbeat(const SenderSettingsInfo& settings, st
 
 StatisticsSnapshot DeliveryStatistics::snapshot(std::int64_t now_ms) const {
   std::lock_guard lock(mutex_);
+  state_->settle_legacy(now_ms);  // the state is behind a pointer: settling is allowed in a const snapshot
   const State& s = *state_;
   StatisticsSnapshot out;
-  out.messages_produced = s.adhoc_produced;
-  for (const auto& [id, campaign] : s.campaigns) out.messages_produced += campaign.figures.published;
-  out.messages_sent = s.sent;
-  out.messages_failed = s.failed;
+  out.messages_produced = s.produced();
+  out.messages_sent = s.sent + s.legacy_sent;
+  out.messages_failed = s.failed + s.legacy_failed;
   out.duplicates_ignored = s.duplicates;
-  if (const std::uint64_t finished = s.sent + s.failed; finished > 0) {
+  out.anomalies = s.anomalies;
+  out.anomaly = s.legacy_waiting.first_anomaly();
+  out.legacy_waiting = s.legacy_waiting.waiting();
+  out.foreign_records = s.foreign_records;
+  if (const std::uint64_t finished = out.messages_sent + out.messages_failed; finished > 0) {
     out.average_time_per_message_s = s.total_processing_s / static_cast<double>(finished);
   }
 
@@ -341,8 +380,15 @@ StatisticsSnapshot DeliveryStatistics::snapshot(std::int64_t now_ms) const {
   out.processing_p99_s = s.processing_time.quantile_seconds(0.99);
 
   for (const auto& [id, sender] : s.senders) {
-    out.senders.push_back(sender.figures);
-    out.senders.back().rate_per_s = rate_per_s(sender.recent.finished_between(first, last));
+    SenderFigures f = sender.figures;
+    f.rate_per_s = rate_per_s(sender.recent.finished_between(first, last));
+    if (sender.legacy) {  // what the sender says it did (anomalies included), beside what was counted by id
+      f.sent += sender.legacy->sent();
+      f.failed += sender.legacy->failed();
+      f.total_processing_s += sender.legacy->processing_s();
+      f.legacy_restarts = sender.legacy->restarts();
+    }
+    out.senders.push_back(std::move(f));
   }
 
   std::vector<const State::Campaign*> campaigns;
@@ -357,6 +403,12 @@ StatisticsSnapshot DeliveryStatistics::snapshot(std::int64_t now_ms) const {
   out.e2e_latency = s.e2e_latency;
   out.processing_time = s.processing_time;
   return out;
+}
+
+std::pair<std::uint64_t, std::string> DeliveryStatistics::anomalies(std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  state_->settle_legacy(now_ms);
+  return {state_->anomalies, state_->legacy_waiting.first_anomaly()};
 }
 
 bool DeliveryStatistics::is_counted(const std::string& message_id) const {

@@ -17,6 +17,7 @@
 
 #include "common/duration.hpp"
 #include "domain/latency_histogram.hpp"
+#include "domain/legacy_counters.hpp"
 
 namespace smsim::domain {
 
@@ -31,14 +32,6 @@ struct StatusReport {
   std::int64_t produced_at_ms = 0;  // when the gateway published the message (epoch ms); 0 = unknown
   std::int64_t finished_at_ms = 0;  // when the sender finished it (epoch ms); 0 = unknown
   std::string error;                // failure reason, empty when sent
-};
-
-/// The original exercise's cumulative per-sender counters ("legacy format").
-struct LegacyCounters {
-  std::string sender_id;
-  std::uint64_t success_count = 0;
-  std::uint64_t failed_count = 0;
-  double total_processing_time_s = 0;
 };
 
 /// What a sender announces about itself (from its heartbeat records).
@@ -57,6 +50,7 @@ struct SenderFigures {
   std::int64_t last_heard_ms = 0;  // newest report or heartbeat (epoch ms)
   double rate_per_s = 0;           // finished messages per second over the last 10 s
   bool legacy = false;             // fed (at least partly) by the legacy cumulative format
+  int legacy_restarts = 0;         // epochs of its legacy counters that ended in a restart
 };
 
 struct CampaignFigures {
@@ -67,8 +61,16 @@ struct CampaignFigures {
 };
 
 struct StatisticsSnapshot {
+  /// Never below sent + failed: a finished message proves it was published, and legacy finishes
+  /// count only once produced messages account for them.
   std::uint64_t messages_produced = 0, messages_sent = 0, messages_failed = 0, duplicates_ignored = 0;
   std::uint64_t in_flight() const;  // produced - sent - failed, never negative
+  /// Legacy finishes that no produced message could account for within the grace period: not
+  /// counted in sent/failed (docs/design.md, "Legacy status format"). `anomaly` describes the first.
+  std::uint64_t anomalies = 0;
+  std::string anomaly;
+  std::uint64_t legacy_waiting = 0;  // legacy finishes still waiting to be squared
+  std::uint64_t foreign_records = 0; // records other producers put on the messages topic (measured)
   double average_time_per_message_s = -1;  // cumulative over ALL finished messages (legacy included); -1 when none
   double throughput_per_s = 0;             // finished per second over the last 10 s
   std::optional<double> e2e_p50_s, e2e_p90_s, e2e_p99_s, processing_p50_s, processing_p99_s;
@@ -114,27 +116,43 @@ class DeliveryStatistics {
   /// Ad-hoc messages outside campaigns count as produced one by one.
   void add_produced(std::uint64_t n);
 
+  /// Records that other producers (e.g. the original exercise's producer service) have put on the
+  /// messages topic since this gateway started and that were not dead-lettered, as measured now
+  /// (a poison record counts until it is dead-lettered; produced never drops below what finished).
+  void set_foreign_records(std::uint64_t n);
+
+  /// At most this many records were on the messages topic before this gateway started that no
+  /// registered campaign accounts for (another producer's, or our duplicates). They count as
+  /// produced only as far as replayed legacy finishes need them, so that a restarted gateway
+  /// squares a legacy sender's history again instead of calling it anomalies.
+  void set_historic_records(std::uint64_t upper_bound);
+
   /// Counts the message once; returns false (and counts duplicates_ignored) if it was already
   /// counted. An id that is not "<registered campaign>:<index in range>" falls back to the string
   /// set and is deduplicated there. An empty message id → InvalidArgument; an empty sender id still
   /// counts the message but adds no per-sender figures.
   bool record(const StatusReport& report);
 
-  /// Folds in the legacy cumulative counters: adds the delta since this sender's previous legacy
-  /// record (an identical repeat adds nothing). Counters that go down mean the legacy sender
-  /// restarted: the new values are a new epoch, added on top. Legacy messages have no ids, so they
-  /// cannot be deduplicated; they count toward messages_sent/failed, the average, the sender's figures
-  /// and the per-second series (at received_at_ms), but not the latency histograms (no per-message
-  /// times). An empty sender id or a negative/non-finite time → InvalidArgument.
-  void record_legacy(const LegacyCounters& counters, std::int64_t received_at_ms);
+  /// Folds in the legacy cumulative counters (domain/legacy_counters.hpp): a restart is only counts
+  /// going down, time deltas are never negative, and the sender's figures are its last record plus
+  /// what it had before each restart. Legacy messages have no ids, so they cannot be deduplicated:
+  /// what is new counts toward messages_sent/failed and the average only as far as produced
+  /// messages account for it (sent + failed <= produced); the rest waits, and after a grace period
+  /// of 10 s becomes an anomaly (counted, never added). Returns what is new in the record (the
+  /// dispatcher gives that much credit back). An empty sender id or a negative/non-finite time →
+  /// InvalidArgument.
+  LegacyDelta record_legacy(const LegacyCounters& counters, std::int64_t received_at_ms);
 
   /// Stores what a sender announces about itself and marks it heard at `at_ms`.
   /// An empty sender id → InvalidArgument.
   void record_heartbeat(const SenderSettingsInfo& settings, std::int64_t at_ms);
 
   /// A consistent copy of every figure. Windowed figures (rates, per-second series) are relative
-  /// to now_ms.
+  /// to now_ms. Also settles waiting legacy finishes: squares what fits, expires what is overdue.
   StatisticsSnapshot snapshot(std::int64_t now_ms) const;
+
+  /// Anomalies so far (settling waiting legacy finishes first) and a description of the first one.
+  std::pair<std::uint64_t, std::string> anomalies(std::int64_t now_ms);
 
   /// Whether this message id has been counted (for tests and the tracker).
   bool is_counted(const std::string& message_id) const;

@@ -41,6 +41,48 @@ void DispatchPlanner::set_outstanding(std::int32_t partition, std::int64_t count
   outstanding_[partition] = std::max<std::int64_t>(0, count);
 }
 
+void DispatchPlanner::set_legacy_members(const std::vector<LegacyMember>& members, std::int64_t depth) {
+  legacy_ = members;
+  legacy_depth_ = std::max<std::int64_t>(1, depth);
+}
+
+bool DispatchPlanner::is_legacy_partition(std::int32_t partition) const {
+  for (const auto& m : legacy_) {
+    if (std::find(m.partitions.begin(), m.partitions.end(), partition) != m.partitions.end()) return true;
+  }
+  return false;
+}
+
+std::vector<std::int32_t> DispatchPlanner::legacy_partitions(const LegacyMember& member, std::int64_t now_ms) const {
+  std::vector<std::int32_t> out;
+  for (const auto p : member.partitions) {
+    const auto owner = owner_of_.find(p);
+    const bool smsim_owned = owner != owner_of_.end() && senders_.count(owner->second) &&
+                             is_live(senders_.at(owner->second), now_ms);
+    if (!smsim_owned) out.push_back(p);
+  }
+  return out;
+}
+
+std::int64_t DispatchPlanner::outstanding_of(const LegacyMember& member) const {
+  std::int64_t total = 0;
+  for (const auto p : member.partitions) total += outstanding(p);
+  return total;
+}
+
+void DispatchPlanner::on_legacy_finished(std::uint64_t n) {
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::optional<std::int32_t> longest;
+    for (const auto& m : legacy_) {
+      for (const auto p : m.partitions) {
+        if (outstanding(p) > 0 && (!longest || outstanding(p) > outstanding(*longest))) longest = p;
+      }
+    }
+    if (!longest) return;
+    --outstanding_[*longest];
+  }
+}
+
 std::int64_t DispatchPlanner::target_depth(const SenderCapacity& sender) const {
   const std::int64_t window = std::max(1, sender.window);
   // The cap bounds what lead_time adds; it never starves the window itself. (A window may be wider
@@ -77,12 +119,29 @@ std::optional<std::int32_t> DispatchPlanner::next_partition(std::int64_t now_ms)
       best_room = room;
     }
   }
+  for (const auto& member : legacy_) {
+    const auto partitions = legacy_partitions(member, now_ms);
+    if (partitions.empty()) continue;
+    std::int64_t queued = 0;
+    std::int32_t emptiest = partitions.front();
+    for (const auto p : partitions) {
+      queued += outstanding(p);
+      if (outstanding(p) < outstanding(emptiest)) emptiest = p;
+    }
+    if (queued >= legacy_depth_) continue;
+    const double room = static_cast<double>(legacy_depth_ - queued) / static_cast<double>(legacy_depth_);
+    if (!best || room > best_room) {
+      best = emptiest;
+      best_room = room;
+    }
+  }
   return best;
 }
 
 int DispatchPlanner::live_senders(std::int64_t now_ms) const {
   return static_cast<int>(std::count_if(senders_.begin(), senders_.end(),
-                                        [&](const auto& entry) { return is_live(entry.second, now_ms); }));
+                                        [&](const auto& entry) { return is_live(entry.second, now_ms); })) +
+         static_cast<int>(legacy_.size());
 }
 
 std::int64_t DispatchPlanner::outstanding(std::int32_t partition) const {

@@ -24,6 +24,13 @@
 
 namespace smsim::domain {
 
+/// A member of another consumer group on the messages topic (the original exercise's senders): no
+/// heartbeats and no settings, found by asking Kafka which groups consume the topic.
+struct LegacyMember {
+  std::string id;                       // "<group>/<client id>/<member id>"
+  std::vector<std::int32_t> partitions;  // its assignment on the messages topic
+};
+
 struct SenderCapacity {
   std::string sender_id;
   Duration mean{};   // mean simulated send time
@@ -49,6 +56,17 @@ class DispatchPlanner {
   /// Replaces the estimate with a measured one (consumer lag plus unacknowledged publishes).
   void set_outstanding(std::int32_t partition, std::int64_t count);
 
+  /// The legacy members as found now (replaces the previous list). Each is a sender with a fixed
+  /// queue depth `depth`; partitions a live smsim sender owns stay that sender's.
+  void set_legacy_members(const std::vector<LegacyMember>& members, std::int64_t depth);
+  /// Legacy senders reported `n` more messages finished. Their records name no partition, so the
+  /// credit goes back to the legacy partitions with the longest queues.
+  void on_legacy_finished(std::uint64_t n);
+  bool is_legacy_partition(std::int32_t partition) const;
+  const std::vector<LegacyMember>& legacy_members() const { return legacy_; }
+  /// Messages outstanding on a member's partitions (for the monitor).
+  std::int64_t outstanding_of(const LegacyMember& member) const;
+
   /// A partition whose live owner has credit, preferring the owner with the most room relative to
   /// its target; nullopt when every live sender is full (or none is live).
   std::optional<std::int32_t> next_partition(std::int64_t now_ms) const;
@@ -56,6 +74,7 @@ class DispatchPlanner {
   /// How many messages the sender may have outstanding.
   std::int64_t target_depth(const SenderCapacity& sender) const;
 
+  /// Live smsim senders plus legacy members.
   int live_senders(std::int64_t now_ms) const;
   std::int64_t outstanding(std::int32_t partition) const;
   std::int64_t outstanding_total() const;
@@ -74,6 +93,11 @@ class DispatchPlanner {
   std::map<std::string, SenderState> senders_;
   std::map<std::int32_t, std::string> owner_of_;  // partition -> sender id (newest claim wins)
   std::map<std::int32_t, std::int64_t> outstanding_;
+  std::vector<LegacyMember> legacy_;
+  std::int64_t legacy_depth_ = 1;
+
+  // The member's partitions that no live smsim sender claims.
+  std::vector<std::int32_t> legacy_partitions(const LegacyMember& member, std::int64_t now_ms) const;
 };
 
 }  // namespace smsim::domain

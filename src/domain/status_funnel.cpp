@@ -26,6 +26,19 @@ std::uint8_t& StatusFunnel::slot(const std::string& message_id) {
   return states[parsed->second];
 }
 
+std::optional<MessageState> StatusFunnel::state_of(const std::string& message_id) const {
+  std::uint8_t value = 0;
+  const auto parsed = parse_message_id(message_id);
+  if (!parsed || parsed->second >= kMaxIndex) {
+    const auto it = others_.find(message_id);
+    if (it != others_.end()) value = it->second;
+  } else if (const auto it = campaigns_.find(parsed->first); it != campaigns_.end() && parsed->second < it->second.size()) {
+    value = it->second[parsed->second];
+  }
+  if (value == 0) return std::nullopt;
+  return static_cast<MessageState>(value - 1);
+}
+
 bool StatusFunnel::apply(const std::string& message_id, MessageState state, int total_parts) {
   auto& current = slot(message_id);
   if (current == 0) {

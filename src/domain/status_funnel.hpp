@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,6 +21,8 @@ class StatusFunnel {
  public:
   /// Returns true if the message moved to a new state.
   bool apply(const std::string& message_id, MessageState state, int total_parts);
+  /// The latest state of one message, if it has one.
+  std::optional<MessageState> state_of(const std::string& message_id) const;
   std::uint64_t count(MessageState state) const { return counts_[static_cast<std::size_t>(state)]; }
   std::uint64_t messages() const { return messages_; }
   /// Messages by number of parts (first time each message is seen).

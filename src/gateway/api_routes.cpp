@@ -70,14 +70,11 @@ class Api {
   }
 
   Response message(const Request& req) {
-    const auto& id = req.params.at(0);
-    if (const auto lifecycle = p_.message_states().lifecycle(id)) {
-      Response r;
-      r.body = *lifecycle;
-      return r;
-    }
-    return reply_error(404, "message_id",
-                       "no state known for message '" + id.substr(0, 80) + "' (not sent yet, or older than the lookup cache)");
+    const auto reply = p_.message_states().lookup(req.params.at(0));
+    Response r;
+    r.status = reply.status;
+    r.body = reply.body;
+    return r;
   }
 
   Response metrics(const Request&) {
@@ -283,6 +280,7 @@ class Api {
     g.status_consumer_lag = p_.listener().lag();
     g.invalid_records = p_.listener().invalid_records();
     g.dead_letters = p_.listener().dead_letters();
+    g.legacy_members = p_.dispatcher().legacy_members();
     return g;
   }
 

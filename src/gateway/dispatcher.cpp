@@ -26,12 +26,13 @@ constexpr auto kMaintenanceIntervalMs = 1000;
 }  // namespace
 
 Dispatcher::Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topics, std::string sender_group,
-                       DispatchMode mode, domain::DeliveryStatistics& statistics)
+                       DispatchMode mode, domain::DeliveryStatistics& statistics, int legacy_credit)
     : config_(config),
       topics_(std::move(topics)),
       sender_group_(std::move(sender_group)),
       mode_(mode),
-      statistics_(statistics) {
+      statistics_(statistics),
+      legacy_credit_(legacy_credit) {
   producer_ = std::make_unique<kafka::Producer>(
       config_,
       std::map<std::string, std::string>{{"acks", "all"},
@@ -49,6 +50,14 @@ Dispatcher::Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topi
   std::string error;
   lag_reader_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!lag_reader_) throw kafka::KafkaError("cannot create the lag reader: " + error);
+  // Records already on the topic are history: only what other producers write from now on counts
+  // as their produced messages (docs/design.md, "Messages of other producers").
+  for (int p = 0; p < partitions_; ++p) {
+    std::int64_t low = 0, high = 0;
+    if (lag_reader_->query_watermark_offsets(topics_.messages, p, &low, &high, 5000) == RdKafka::ERR_NO_ERROR) {
+      end_offsets_at_start_[p] = high;
+    }
+  }
 }
 
 Dispatcher::~Dispatcher() {
@@ -83,7 +92,43 @@ void Dispatcher::on_finished(std::int32_t partition) {
   wake_.notify_all();
 }
 
+void Dispatcher::on_legacy_members(const std::vector<domain::LegacyMember>& members) {
+  std::lock_guard lock(mutex_);
+  planner_.set_legacy_members(members, legacy_credit_);
+  wake_.notify_all();
+}
+
+void Dispatcher::on_legacy_finished(std::uint64_t n) {
+  if (n == 0) return;
+  std::lock_guard lock(mutex_);
+  planner_.on_legacy_finished(n);
+  wake_.notify_all();
+}
+
+void Dispatcher::on_dead_lettered_message(std::int32_t partition, std::int64_t offset) {
+  std::lock_guard lock(mutex_);
+  // A partition added after start began empty: all of its records are new.
+  const auto it = end_offsets_at_start_.find(partition);
+  if (offset >= (it == end_offsets_at_start_.end() ? 0 : it->second)) ++invalid_since_start_;
+}
+
+std::vector<Dispatcher::LegacyMemberView> Dispatcher::legacy_members() const {
+  std::lock_guard lock(mutex_);
+  std::vector<LegacyMemberView> out;
+  for (const auto& m : planner_.legacy_members()) out.push_back({m, planner_.outstanding_of(m)});
+  return out;
+}
+
 void Dispatcher::start() {
+  {
+    // Records that were on the topic at start beyond what the resumed campaigns published: the
+    // history of other producers (an upper bound: our own duplicates from before are in it too).
+    std::lock_guard lock(mutex_);
+    std::int64_t at_start = 0;
+    for (const auto& [p, high] : end_offsets_at_start_) at_start += high;
+    for (const auto& [id, c] : campaigns_) at_start -= static_cast<std::int64_t>(c->next_index);
+    statistics_.set_historic_records(static_cast<std::uint64_t>(std::max<std::int64_t>(0, at_start)));
+  }
   reconcile_outstanding();
   std::lock_guard lock(mutex_);
   running_ = true;
@@ -196,6 +241,7 @@ void Dispatcher::run() {
     if (now - last_maintenance >= kMaintenanceIntervalMs) {
       grow_partitions_if_needed(now);
       if (mode_ == DispatchMode::Credit) reconcile_outstanding();
+      measure_foreign_records();
       last_maintenance = now;
     }
   }
@@ -205,6 +251,7 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
                          std::int64_t produced_at) {
   const auto message = records::message_at(campaign->spec, campaign->generator, index);
   auto* ticket = new Ticket{campaign, index, partition};
+  own_records_.fetch_add(1);  // before it can be on the topic: ours is never taken for another producer's record
   const auto err =
       producer_->try_produce(topics_.messages, partition, message.id, records::encode_message(message, produced_at), ticket);
   if (err == RdKafka::ERR_NO_ERROR) {
@@ -227,6 +274,7 @@ bool Dispatcher::publish(const std::shared_ptr<Campaign>& campaign, std::uint64_
   // the metadata refresh a moment before trying again. A fatal producer never recovers: the thread
   // ends (undone first), /healthz reports it dead with this reason, a restart resumes the campaigns.
   delete ticket;
+  own_records_.fetch_sub(1);
   if (err == RdKafka::ERR__FATAL) {
     {
       std::lock_guard lock(mutex_);
@@ -255,6 +303,7 @@ void Dispatcher::on_delivery(const kafka::Delivery& delivery) {
   if (ticket->partition >= 0) --unacked_per_partition_[ticket->partition];
   auto& campaign = *ticket->campaign;
   if (delivery.error != RdKafka::ERR_NO_ERROR) {
+    own_records_.fetch_sub(1);
     if (kafka::is_retryable(delivery.error)) {
       spdlog::warn("publishing {}:{} failed ({}); it will be published again", campaign.spec.campaign_id,
                    ticket->index, RdKafka::err2str(delivery.error));
@@ -340,12 +389,36 @@ void Dispatcher::reconcile_outstanding() {
     RdKafka::TopicPartition::destroy(tps);
     std::lock_guard lock(mutex_);
     for (const auto& [partition, lag] : measured) {
+      // A legacy group's committed offsets are not the senders' group's: its queues move with
+      // its reports (on_legacy_finished) only.
+      if (planner_.is_legacy_partition(partition)) continue;
       const auto upper = lag + std::max<std::int64_t>(0, unacked_per_partition_[partition]);
       const auto estimate = planner_.outstanding(partition);
       if (estimate > upper || upper - estimate > 64) planner_.set_outstanding(partition, upper);
     }
   } catch (const std::exception& e) {
     spdlog::debug("reconciling outstanding messages: {}", e.what());
+  }
+}
+
+void Dispatcher::measure_foreign_records() {
+  try {
+    const int partitions = admin_->partition_count(topics_.messages).value_or(0);
+    std::int64_t appended = 0;
+    for (int p = 0; p < partitions; ++p) {
+      std::int64_t low = 0, high = 0;
+      if (lag_reader_->query_watermark_offsets(topics_.messages, p, &low, &high, 5000) != RdKafka::ERR_NO_ERROR) return;
+      const auto it = end_offsets_at_start_.find(p);
+      appended += std::max<std::int64_t>(0, high - (it == end_offsets_at_start_.end() ? 0 : it->second));
+    }
+    std::int64_t foreign = 0;
+    {
+      std::lock_guard lock(mutex_);
+      foreign = appended - own_records_.load() - invalid_since_start_;
+    }
+    statistics_.set_foreign_records(static_cast<std::uint64_t>(std::max<std::int64_t>(0, foreign)));
+  } catch (const std::exception& e) {
+    spdlog::debug("measuring records of other producers: {}", e.what());
   }
 }
 

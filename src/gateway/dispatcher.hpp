@@ -10,6 +10,10 @@
 // sms-campaigns so a restarted gateway resumes where it was (re-publishing at most the unconfirmed
 // tail; duplicates carry the same message id and are counted once).
 //
+// Members of other consumer groups on the topic (the original exercise's senders, found by
+// LegacyGroupWatcher) are senders with a fixed credit. Every second it also measures what other
+// producers appended to the topic (DeliveryStatistics::set_foreign_records).
+//
 // Lifecycle: add campaigns and feed heartbeats/finishes at any time; start() runs the publishing
 // thread, stop() joins it. Threads: public methods are thread-safe (one mutex); librdkafka
 // delivery callbacks run on the publishing thread.
@@ -48,7 +52,7 @@ struct CampaignView {
 class Dispatcher {
  public:
   Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topics, std::string sender_group,
-             DispatchMode mode, domain::DeliveryStatistics& statistics);
+             DispatchMode mode, domain::DeliveryStatistics& statistics, int legacy_credit = 5);
   ~Dispatcher();
 
   /// A campaign to publish, resuming after `published` messages already durable.
@@ -56,6 +60,13 @@ class Dispatcher {
   void on_heartbeat(const records::Heartbeat& heartbeat);
   /// A message read from `partition` was reported finished for the first time.
   void on_finished(std::int32_t partition);
+  /// Members of other consumer groups on the messages topic, as found now (LegacyGroupWatcher):
+  /// each gets `legacy_credit` messages queued at a time.
+  void on_legacy_members(const std::vector<domain::LegacyMember>& members);
+  /// Legacy senders reported `n` more messages finished (their records name no partition).
+  void on_legacy_finished(std::uint64_t n);
+  /// A record of the messages topic was dead-lettered (it is not a message anyone will count).
+  void on_dead_lettered_message(std::int32_t partition, std::int64_t offset);
 
   void start();
   void stop();
@@ -64,6 +75,11 @@ class Dispatcher {
   std::optional<CampaignView> campaign(const std::string& id) const;
   int live_senders() const;
   std::int64_t outstanding() const;
+  struct LegacyMemberView {
+    domain::LegacyMember member;
+    std::int64_t queued = 0;  // messages outstanding on its partitions
+  };
+  std::vector<LegacyMemberView> legacy_members() const;
   DispatchMode mode() const { return mode_; }
   /// The publishing thread's beats and death (for /healthz).
   const Liveness& liveness() const { return liveness_; }
@@ -92,6 +108,8 @@ class Dispatcher {
   void checkpoint(std::int64_t now_ms);
   void grow_partitions_if_needed(std::int64_t now_ms);
   void reconcile_outstanding();
+  /// Records on the messages topic since start that this gateway did not write (another producer).
+  void measure_foreign_records();
 
   kafka::ClientConfig config_;
   kafka::TopicNames topics_;
@@ -107,6 +125,12 @@ class Dispatcher {
   std::map<std::int32_t, std::int64_t> unacked_per_partition_;
   std::set<int> reported_errors_;  // non-retriable delivery errors already explained in the log
   int partitions_ = 0;
+  int legacy_credit_ = 5;
+  // For measure_foreign_records: end offsets at start, our records written (or on their way) since,
+  // and records since start that were dead-lettered.
+  std::map<std::int32_t, std::int64_t> end_offsets_at_start_;
+  std::atomic<std::int64_t> own_records_{0};  // atomic: counted per publish, outside the lock
+  std::int64_t invalid_since_start_ = 0;      // guarded by mutex_
   bool running_ = false;
 
   std::unique_ptr<kafka::Producer> producer_;

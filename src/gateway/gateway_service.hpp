@@ -26,6 +26,7 @@ struct GatewaySettings {
   kafka::ClientConfig kafka;
   kafka::TopicNames topics;
   std::string sender_group = "smsim-senders";
+  int legacy_credit = 5;  // queue depth for each member of another group on the messages topic
   DispatchMode dispatch = DispatchMode::Credit;
   ProduceLimits limits;
   std::size_t max_body_bytes = 64 * 1024;

@@ -1,5 +1,7 @@
 #include "gateway/message_state_view.hpp"
 
+#include "domain/message_generator.hpp"
+#include "domain/segmentation.hpp"
 #include "records/records.hpp"
 
 namespace smsim::gateway {
@@ -17,6 +19,44 @@ void MessageStateView::on_record(std::string_view json_text) {
       order_.pop_front();
     }
   }
+}
+
+void MessageStateView::on_accepted(const records::CampaignSpec& spec) {
+  std::lock_guard lock(mutex_);
+  accepted_[spec.campaign_id] = {spec.count, spec.created_at_ms, spec.single};
+}
+
+ViewReply MessageStateView::lookup(const std::string& message_id) const {
+  using nlohmann::json;
+  const auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
+  std::lock_guard lock(mutex_);
+  if (const auto it = latest_.find(message_id); it != latest_.end()) return {200, it->second};
+  if (const auto state = funnel_.state_of(message_id)) {
+    return {200, dump({{"message_id", message_id},
+                       {"state", domain::to_string(*state)},
+                       {"detail", "older than the lookup cache: only its latest state is kept"}})};
+  }
+  if (const auto parsed = domain::parse_message_id(message_id)) {
+    const auto it = accepted_.find(parsed->first);
+    if (it != accepted_.end() && parsed->second < it->second.count) {
+      const auto& a = it->second;
+      json body{{"message_id", message_id},
+                {"campaign_id", parsed->first},
+                {"state", "ACCEPTED"},
+                {"history", json::array({{{"state", "ACCEPTED"}, {"at_ms", a.created_at_ms}}})},
+                {"updated_at_ms", a.created_at_ms}};
+      if (a.single) {
+        const auto count = domain::count_parts(a.single->second);
+        body["number"] = a.single->first;
+        body["text"] = a.single->second;
+        body["encoding"] = domain::to_string(count.encoding);
+        body["total_parts"] = count.parts;
+      }
+      return {200, dump(body)};
+    }
+  }
+  return {404, dump({{"error", "no message with id '" + message_id.substr(0, 80) + "' was accepted"},
+                     {"field", "message_id"}})};
 }
 
 std::optional<std::string> MessageStateView::lifecycle(const std::string& message_id) const {

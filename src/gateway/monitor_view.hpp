@@ -18,6 +18,8 @@ struct GatewayFigures {
   std::uint64_t invalid_records = 0;
   std::uint64_t dead_letters = 0;
   std::int64_t sender_timeout_ms = 6000;
+  /// Members of other consumer groups on the messages topic (the original's senders).
+  std::vector<Dispatcher::LegacyMemberView> legacy_members;
 };
 
 /// The original contract (messages_sent, messages_failed, average_time_per_message in seconds or
@@ -25,7 +27,8 @@ struct GatewayFigures {
 nlohmann::json monitor_json(const domain::StatisticsSnapshot& snapshot, const GatewayFigures& gateway,
                             std::int64_t now_ms);
 
-/// One campaign's progress: totals, published, finished, in flight, rate and ETA.
+/// One campaign's progress: state (ACCEPTED, RUNNING, FINISHED), totals, published, finished, in
+/// flight, rate and ETA.
 nlohmann::json campaign_json(const CampaignView& view, const domain::StatisticsSnapshot& snapshot,
                              std::int64_t now_ms);
 

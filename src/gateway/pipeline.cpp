@@ -13,13 +13,14 @@ void Pipeline::start() {
     kafka::ensure_topics(admin, settings_.topics, 1);
   }
   dispatcher_ = std::make_unique<Dispatcher>(settings_.kafka, settings_.topics, settings_.sender_group,
-                                             settings_.dispatch, statistics_);
+                                             settings_.dispatch, statistics_, settings_.legacy_credit);
   // Accepted campaigns first, so that status records replayed next find their campaign.
   const auto stored = load_campaigns(settings_.kafka, settings_.topics.campaigns);
   for (const auto& c : stored) {
     statistics_.register_campaign(c.spec.campaign_id, c.spec.count, c.spec.created_at_ms);
     statistics_.set_published(c.spec.campaign_id, c.published);
     dispatcher_->add_campaign(c.spec, c.published);
+    message_states_.on_accepted(c.spec);
   }
   if (!stored.empty()) spdlog::info("resumed {} campaign(s) from {}", stored.size(), settings_.topics.campaigns);
   listener_ = std::make_unique<StatusListener>(settings_.kafka, settings_.topics, statistics_, *dispatcher_,
@@ -30,9 +31,12 @@ void Pipeline::start() {
   intake_ = std::make_unique<CampaignIntake>(
       settings_.kafka, settings_.topics.campaigns, settings_.accept_timeout, [this](const records::CampaignSpec& spec) {
         statistics_.register_campaign(spec.campaign_id, spec.count, spec.created_at_ms);
+        message_states_.on_accepted(spec);  // its status URLs answer ACCEPTED from now on
         dispatcher_->add_campaign(spec, 0);
       });
   inspector_ = std::make_unique<kafka::ClusterInspector>(settings_.kafka);
+  legacy_groups_ = std::make_unique<LegacyGroupWatcher>(settings_.kafka, settings_.topics.messages,
+                                                        settings_.sender_group, *dispatcher_);
 
   if (tracker_) tracker_->start();
   listener_->start();
@@ -41,6 +45,7 @@ void Pipeline::start() {
   }
   dispatcher_->start();
   intake_->start();
+  legacy_groups_->start();
   started_.store(true, std::memory_order_release);
 }
 
@@ -49,6 +54,7 @@ void Pipeline::stop() {
   stopped_ = true;
   started_.store(false, std::memory_order_release);
   // New campaigns stop first, then publishing, then the readers that feed the views.
+  if (legacy_groups_) legacy_groups_->stop();
   if (intake_) intake_->stop();
   if (dispatcher_) dispatcher_->stop();
   if (tracker_) tracker_->stop();

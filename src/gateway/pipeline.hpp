@@ -17,6 +17,7 @@
 #include "gateway/dispatcher.hpp"
 #include "gateway/gateway_service.hpp"
 #include "gateway/health.hpp"
+#include "gateway/legacy_groups.hpp"
 #include "gateway/message_state_view.hpp"
 #include "gateway/status_listener.hpp"
 #include "kafka/cluster_inspector.hpp"
@@ -59,6 +60,7 @@ class Pipeline {
   std::unique_ptr<tracker::TrackerService> tracker_;
   std::unique_ptr<CampaignIntake> intake_;
   std::unique_ptr<kafka::ClusterInspector> inspector_;
+  std::unique_ptr<LegacyGroupWatcher> legacy_groups_;
   std::atomic<bool> started_{false};
   bool stopped_ = false;
 };

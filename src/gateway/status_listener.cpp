@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <map>
 #include <random>
 
@@ -87,7 +88,7 @@ void StatusListener::run() {
   auto consumer = make_replay_consumer(config_, "status", &connection_);
   kafka::DeadLetters dead_letters(config_, topics_.dead_letters);
   // The dead-letter topic is read too, to count poison records found by any smsim process.
-  consumer->subscribe({topics_.status, topics_.message_status, topics_.dead_letters});
+  consumer->subscribe({topics_.status, topics_.smsim_status, topics_.message_status, topics_.dead_letters});
   // Partitions that have reported end-of-partition since assignment; all of them = caught up.
   // Keyed by topic and partition: partition 0 of one topic says nothing about partition 0 of another.
   std::map<std::pair<std::string, std::int32_t>, bool> at_end;
@@ -100,9 +101,7 @@ void StatusListener::run() {
         records_.fetch_add(1);
         last_record_ms_.store(now_ms());
         if (message->topic_name() == topics_.dead_letters) {
-          std::lock_guard lock(mutex_);
-          if (message->key()) dead_letter_keys_.insert(*message->key());
-          dead_letters_.store(dead_letter_keys_.size());
+          if (message->key()) on_dead_letter_key(*message->key());
         } else if (message->topic_name() == topics_.message_status) {
           try {
             message_states_.on_record(std::string_view(static_cast<const char*>(message->payload()), message->len()));
@@ -114,7 +113,9 @@ void StatusListener::run() {
           // Both this reader and the tracker dead-letter what they cannot read: each skips the
           // other's record kinds unparsed, so neither alone sees every poison record. The
           // dead-letter topic is keyed by coordinates, so one found twice counts once.
-          if (const auto invalid = handle(static_cast<const char*>(message->payload()), message->len())) {
+          const auto* headers = message->headers();
+          const bool mirrored = headers && !headers->get(records::kLegacyMirrorHeader).empty();
+          if (const auto invalid = handle(static_cast<const char*>(message->payload()), message->len(), mirrored)) {
             dead_letters.send(*message, *invalid);
           }
         }
@@ -159,12 +160,44 @@ void StatusListener::run() {
       }
       RdKafka::TopicPartition::destroy(assigned);
       lag_.store(lag);
+      log_anomalies_once();
     }
   }
   consumer->close();
 }
 
-std::optional<std::string> StatusListener::handle(const char* data, std::size_t size) {
+void StatusListener::on_dead_letter_key(const std::string& key) {
+  bool fresh = false;
+  {
+    std::lock_guard lock(mutex_);
+    fresh = dead_letter_keys_.insert(key).second;
+    dead_letters_.store(dead_letter_keys_.size());
+  }
+  // "<messages topic>/<partition>/<offset>": a record there that nobody will send or count.
+  const std::string prefix = topics_.messages + "/";
+  if (!fresh || key.rfind(prefix, 0) != 0) return;
+  const auto rest = std::string_view(key).substr(prefix.size());
+  const auto slash = rest.find('/');
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+  if (slash == std::string_view::npos ||
+      std::from_chars(rest.data(), rest.data() + slash, partition).ec != std::errc{} ||
+      std::from_chars(rest.data() + slash + 1, rest.data() + rest.size(), offset).ec != std::errc{}) {
+    return;
+  }
+  dispatcher_.on_dead_lettered_message(partition, offset);
+}
+
+void StatusListener::log_anomalies_once() {
+  if (anomaly_logged_) return;
+  const auto [count, why] = statistics_.anomalies(now_ms());
+  if (count == 0) return;
+  anomaly_logged_ = true;
+  spdlog::warn("{} finished message(s) not counted: {} (further ones are counted in /monitor 'anomalies')", count,
+               why);
+}
+
+std::optional<std::string> StatusListener::handle(const char* data, std::size_t size, bool mirrored) {
   // The tracker's inputs (whole messages, submit responses) share this topic: skip them unparsed.
   const auto hint = records::record_type_hint(std::string_view(data, size));
   if (hint == "message" || hint == "submit") return std::nullopt;
@@ -178,9 +211,12 @@ std::optional<std::string> StatusListener::handle(const char* data, std::size_t 
       statistics_.record_heartbeat(heartbeat->settings, heartbeat->at_ms);
       dispatcher_.on_heartbeat(*heartbeat);
     } else if (const auto* legacy = std::get_if<domain::LegacyCounters>(&record)) {
-      statistics_.record_legacy(*legacy, now_ms());
-      spdlog::info("legacy status: {} success {} failed {} total time {:.3f}s", legacy->sender_id,
-                   legacy->success_count, legacy->failed_count, legacy->total_processing_time_s);
+      // A --legacy-status sender's counts repeat its statuses, which are counted by id.
+      if (mirrored) return std::nullopt;
+      const auto added = statistics_.record_legacy(*legacy, now_ms());
+      dispatcher_.on_legacy_finished(added.count());
+      spdlog::debug("legacy status: {} success {} failed {} total time {:.3f}s", legacy->sender_id,
+                    legacy->success_count, legacy->failed_count, legacy->total_processing_time_s);
     }
   } catch (const InvalidArgument& e) {  // DecodeError, or values the statistics refuse
     count_invalid(topics_.status, e.what());

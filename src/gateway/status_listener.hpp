@@ -3,7 +3,10 @@
 // message-status (the tracker's output, for the funnel and message lookups): it
 // replays the topic from the beginning at every start — so the figures survive a gateway restart
 // exactly — and then follows it, feeding DeliveryStatistics (counted once per message id) and the
-// Dispatcher (heartbeats, and which sender queue just got shorter).
+// Dispatcher (heartbeats, and which sender queue just got shorter). It also reads
+// smsim-status-updates (the statuses of `--legacy-status` senders, whose legacy records on the status
+// topic carry records::kLegacyMirrorHeader and are skipped: counted once, by id), hands legacy
+// finishes back to the dispatcher as credit, and logs the first anomaly once.
 //
 // Lifecycle: start() spawns the thread; wait_caught_up() blocks until the replay reached the end
 // offsets as of start; stop() joins. Threads: one consumer thread; the counters are atomics.
@@ -58,7 +61,10 @@ class StatusListener {
  private:
   void run();
   /// Applies one status-topic record; returns why it is invalid (then dead-letter it), else nullopt.
-  std::optional<std::string> handle(const char* data, std::size_t size);
+  /// `mirrored`: a legacy record that repeats statuses we count by id (records::kLegacyMirrorHeader).
+  std::optional<std::string> handle(const char* data, std::size_t size, bool mirrored);
+  void on_dead_letter_key(const std::string& key);
+  void log_anomalies_once();
   void count_invalid(const std::string& topic, const std::string& why);
 
   kafka::ClientConfig config_;
@@ -72,6 +78,7 @@ class StatusListener {
   std::atomic<std::int64_t> lag_{0};
   std::atomic<std::uint64_t> dead_letters_{0};
   std::set<std::string> dead_letter_keys_;  // guarded by mutex_
+  bool anomaly_logged_ = false;             // listener thread only
   mutable std::mutex mutex_;
   std::condition_variable caught_up_cv_;
   bool caught_up_ = false;

@@ -144,6 +144,70 @@ GroupState ClusterInspector::group_state(const std::string& group_id, const std:
   return out;
 }
 
+std::vector<GroupState> ClusterInspector::consumer_groups_of(const std::string& topic, const std::string& exclude_group,
+                                                            std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mutex_);
+  const int timeout_ms = static_cast<int>(timeout.count());
+  // 1. Every group the cluster knows.
+  std::vector<std::string> names;
+  {
+    Queue queue(rd_kafka_queue_new(handle_.get()));
+    rd_kafka_ListConsumerGroups(handle_.get(), nullptr, queue.get());
+    Event event(rd_kafka_queue_poll(queue.get(), timeout_ms));
+    if (!event || rd_kafka_event_error(event.get())) {
+      throw KafkaError(fmt::format("cannot list consumer groups: {}",
+                                   event ? rd_kafka_event_error_string(event.get()) : "timed out"));
+    }
+    const auto* result = rd_kafka_event_ListConsumerGroups_result(event.get());
+    size_t count = 0;
+    const auto** listings = rd_kafka_ListConsumerGroups_result_valid(result, &count);
+    for (size_t i = 0; i < count; ++i) {
+      const std::string name = rd_kafka_ConsumerGroupListing_group_id(listings[i]);
+      if (name == exclude_group || name.rfind("smsim-", 0) == 0) continue;  // ours
+      if (rd_kafka_ConsumerGroupListing_is_simple_consumer_group(listings[i])) continue;
+      names.push_back(name);
+    }
+  }
+  std::vector<GroupState> out;
+  if (names.empty()) return out;
+  // 2. Their members and assignments, in one request.
+  std::vector<const char*> ids;
+  for (const auto& n : names) ids.push_back(n.c_str());
+  Queue queue(rd_kafka_queue_new(handle_.get()));
+  rd_kafka_DescribeConsumerGroups(handle_.get(), ids.data(), ids.size(), nullptr, queue.get());
+  Event event(rd_kafka_queue_poll(queue.get(), timeout_ms));
+  if (!event || rd_kafka_event_error(event.get())) {
+    throw KafkaError(fmt::format("cannot describe consumer groups: {}",
+                                 event ? rd_kafka_event_error_string(event.get()) : "timed out"));
+  }
+  size_t count = 0;
+  const auto** descriptions =
+      rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(event.get()), &count);
+  for (size_t i = 0; i < count; ++i) {
+    const auto* d = descriptions[i];
+    if (rd_kafka_ConsumerGroupDescription_error(d)) continue;
+    GroupState group{rd_kafka_ConsumerGroupDescription_group_id(d),
+                     rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(d)), {}, {}};
+    for (size_t m = 0; m < rd_kafka_ConsumerGroupDescription_member_count(d); ++m) {
+      const auto* member = rd_kafka_ConsumerGroupDescription_member(d, m);
+      GroupMember gm{rd_kafka_MemberDescription_consumer_id(member), rd_kafka_MemberDescription_client_id(member),
+                     rd_kafka_MemberDescription_host(member), {}};
+      const auto* list = rd_kafka_MemberAssignment_partitions(rd_kafka_MemberDescription_assignment(member));
+      for (int k = 0; list && k < list->cnt; ++k) {
+        if (topic == list->elems[k].topic) gm.partitions.push_back(list->elems[k].partition);
+      }
+      if (gm.partitions.empty()) continue;
+      std::sort(gm.partitions.begin(), gm.partitions.end());
+      group.members.push_back(std::move(gm));
+    }
+    if (group.members.empty()) continue;
+    std::sort(group.members.begin(), group.members.end(),
+              [](const GroupMember& a, const GroupMember& b) { return a.member_id < b.member_id; });
+    out.push_back(std::move(group));
+  }
+  return out;
+}
+
 std::vector<RecordView> ClusterInspector::newest_records(const std::string& topic, int limit,
                                                          std::chrono::milliseconds timeout) {
   std::vector<RecordView> out;

@@ -57,6 +57,12 @@ class ClusterInspector {
   TopicOffsets topic_offsets(const std::string& topic, std::chrono::milliseconds timeout = std::chrono::seconds(3));
   GroupState group_state(const std::string& group_id, const std::string& topic,
                          std::chrono::milliseconds timeout = std::chrono::seconds(3));
+  /// Every consumer group but `exclude_group` and those named "smsim-…" whose members are assigned
+  /// partitions of `topic`: the original exercise's senders, found by asking Kafka (ListConsumerGroups,
+  /// DescribeConsumerGroups). Only members with partitions of the topic are listed. Throws KafkaError
+  /// when the cluster does not answer.
+  std::vector<GroupState> consumer_groups_of(const std::string& topic, const std::string& exclude_group,
+                                             std::chrono::milliseconds timeout = std::chrono::seconds(3));
   /// The newest `limit` records of the topic over all partitions, newest first.
   std::vector<RecordView> newest_records(const std::string& topic, int limit,
                                          std::chrono::milliseconds timeout = std::chrono::seconds(3));

@@ -78,6 +78,26 @@ void Producer::inject_fatal_error_for_tests(const std::string& reason) {
   rd_kafka_test_fatal_error(producer_->c_ptr(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason.c_str());
 }
 
+void Producer::produce_with_header(const std::string& topic, std::string_view key, std::string_view value,
+                                   const std::string& header_name, std::string_view header_value) {
+  while (true) {
+    // librdkafka owns the headers once produce() succeeds; on failure they are still ours.
+    std::unique_ptr<RdKafka::Headers> headers(RdKafka::Headers::create());
+    headers->add(header_name, header_value.data(), header_value.size());
+    const auto err = producer_->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                                        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
+                                        headers.get(), nullptr);
+    if (err == RdKafka::ERR_NO_ERROR) {
+      headers.release();
+      return;
+    }
+    if (err != RdKafka::ERR__QUEUE_FULL) {
+      throw KafkaError(fmt::format("cannot produce to '{}': {}", topic, RdKafka::err2str(err)));
+    }
+    producer_->poll(10);
+  }
+}
+
 void Producer::poll(int timeout_ms) { producer_->poll(timeout_ms); }
 
 bool Producer::flush(int timeout_ms) { return producer_->flush(timeout_ms) == RdKafka::ERR_NO_ERROR; }

@@ -58,6 +58,10 @@ class Producer {
   void throw_if_fatal(std::string_view what) const;
   /// librdkafka's own testing hook (rd_kafka_test_fatal_error): makes the producer fatal. Tests only.
   void inject_fatal_error_for_tests(const std::string& reason);
+  /// produce() with one record header (name, value): e.g. the mark on a `--legacy-status` sender's
+  /// legacy record that tells smsim's gateway not to count it (docs/design.md).
+  void produce_with_header(const std::string& topic, std::string_view key, std::string_view value,
+                           const std::string& header_name, std::string_view header_value);
   void poll(int timeout_ms);
   /// True if every queued record was delivered (or failed) within the timeout.
   bool flush(int timeout_ms);

@@ -6,6 +6,7 @@ void ensure_topics(TopicAdmin& admin, const TopicNames& names, int message_parti
   admin.ensure_topic({.name = names.messages, .partitions = message_partitions});
   admin.ensure_partitions(names.messages, message_partitions);
   admin.ensure_topic({.name = names.status, .partitions = kKeyedTopicPartitions});
+  admin.ensure_topic({.name = names.smsim_status, .partitions = kKeyedTopicPartitions});
   admin.ensure_topic({.name = names.campaigns, .partitions = 1, .configs = {{"cleanup.policy", "compact"}}});
   admin.ensure_topic({.name = names.delivery_reports, .partitions = kKeyedTopicPartitions});
   admin.ensure_topic({.name = names.dead_letters, .partitions = 1, .configs = {{"cleanup.policy", "compact"}}});

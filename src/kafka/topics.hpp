@@ -9,6 +9,9 @@ namespace smsim::kafka {
 struct TopicNames {
   std::string messages = "sms-messages";             // whole messages to send; partitions >= live senders
   std::string status = "sender-status-updates";      // per-message outcomes, sender heartbeats, legacy counters
+  // smsim's own status records of senders run with --legacy-status (which write only the original's
+  // cumulative record to `status`); co-partitioned with `status`. docs/design.md.
+  std::string smsim_status = "smsim-status-updates";
   std::string campaigns = "sms-campaigns";           // accepted campaigns and publishing progress (compacted)
   std::string delivery_reports = "delivery-reports";
   std::string message_status = "message-status";     // latest state per whole message (compacted)

@@ -156,8 +156,8 @@ std::string encode_message(const domain::SmsMessage& m, std::int64_t produced_at
       .finish();
 }
 
-MessageRecord decode_message(std::string_view text) {
-  const object j = parse(text, "message");
+namespace {
+MessageRecord message_from(const object& j) {
   MessageRecord r;
   r.message.id = string_field(j, "id");
   r.message.campaign_id = optional_string(j, "campaign_id");
@@ -166,6 +166,20 @@ MessageRecord decode_message(std::string_view text) {
   r.message.content = string_field(j, "content", /*allow_empty=*/true);
   r.produced_at_ms = int_field(j, "produced_at_ms", 0);
   return r;
+}
+}  // namespace
+
+MessageRecord decode_message(std::string_view text) { return message_from(parse(text, "message")); }
+
+DecodedMessage decode_message_or_original(std::string_view text) {
+  const object j = parse(text, "message");
+  if (contains(j, "id") || contains(j, "campaign_id") || contains(j, "index")) return {message_from(j), false};
+  DecodedMessage d;
+  d.original_shape = true;
+  d.record.message.number = string_field(j, "number");
+  d.record.message.content = string_field(j, "content", /*allow_empty=*/true);
+  d.record.produced_at_ms = int_field(j, "produced_at_ms", 0);
+  return d;
 }
 
 domain::SmsMessage message_at(const CampaignSpec& spec, const domain::MessageGenerator& generator, std::uint64_t index) {
@@ -285,6 +299,18 @@ std::string encode_submit(const domain::PartSubmit& s) {
   j.field("type", "submit").field("message_id", s.message_id).field("sender_id", s.sender_id);
   write_submit_fields(j, s);
   return j.finish();
+}
+
+std::string encode_legacy(const domain::LegacyCounters& c) {
+  // Always a float, as the original wrote it ("0.0", not "0"): a reader that checks types sees one.
+  std::string time = fmt::format("{}", std::isfinite(c.total_processing_time_s) ? c.total_processing_time_s : 0.0);
+  if (time.find_first_of(".e") == std::string::npos) time += ".0";
+  return JsonWriter(160)
+      .field("sender_id", c.sender_id)
+      .field("success_count", c.success_count)
+      .field("failed_count", c.failed_count)
+      .raw_field("total_processing_time", time)
+      .finish();
 }
 
 namespace {

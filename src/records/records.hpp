@@ -30,6 +30,14 @@ struct MessageRecord {
 };
 std::string encode_message(const domain::SmsMessage& message, std::int64_t produced_at_ms);
 MessageRecord decode_message(std::string_view json);
+/// decode_message, or the original exercise's shape: no "id" (nor "campaign_id"/"index"), just
+/// "number" and "content". Then `original_shape` is true and the id is left empty for the caller
+/// to derive (sender/input_records.hpp).
+struct DecodedMessage {
+  MessageRecord record;
+  bool original_shape = false;
+};
+DecodedMessage decode_message_or_original(std::string_view json);
 
 // --- sms-campaigns: what the gateway accepted, and how far it has published it ----------------
 /// Key: campaign id. Recorded (acks=all) before POST /produce-messages answers, so an accepted
@@ -92,6 +100,13 @@ std::string encode_status(const StatusRecord& status);
 std::string encode_heartbeat(const Heartbeat& heartbeat);
 std::string encode_dispatched(const domain::WholeMessage& message);
 std::string encode_submit(const domain::PartSubmit& submit);
+/// Header on a legacy record that repeats, as counts, what a sender's per-message statuses already
+/// say (`smsim sender --legacy-status`); its value is the topic of those statuses. smsim's gateway
+/// skips such records, so each message counts once, by id (docs/design.md).
+inline constexpr const char* kLegacyMirrorHeader = "smsim-legacy-mirror";
+/// The original exercise's cumulative record, exactly its four fields (counts as integers, the time
+/// as a number): what the original producer service reads and sums (`smsim sender --legacy-status`).
+std::string encode_legacy(const domain::LegacyCounters& counters);
 /// The record type our encoders wrote, read from the value's first bytes without parsing it:
 /// every encoder writes `{"type":"<type>"` first. A reader that needs only some types skips the
 /// others with this (the status topic carries four kinds, and each reader wants two). An empty

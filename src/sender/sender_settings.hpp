@@ -23,6 +23,9 @@ struct SenderSettings {
   bool delivery_reports = true;
   Duration report_delay = std::chrono::seconds(1);
   double delivered_share = 0.90, undelivered_share = 0.07, expired_share = 0.03;
+  // Write only the original exercise's cumulative record to topics.status; statuses, heartbeats
+  // and submit responses go to topics.smsim_status (sender/legacy_status.hpp).
+  bool legacy_status = false;
   std::string group = "smsim-senders";
   kafka::ClientConfig kafka;
   kafka::TopicNames topics;

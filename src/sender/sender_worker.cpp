@@ -9,6 +9,7 @@
 #include "domain/segmentation.hpp"
 #include "domain/smpp_receipt.hpp"
 #include "kafka/errors.hpp"
+#include "sender/input_records.hpp"
 
 namespace smsim::sender {
 namespace {
@@ -31,6 +32,7 @@ SenderWorker::SenderWorker(const SenderSettings& settings, std::string sender_id
     : settings_(settings),
       id_(std::move(sender_id)),
       stop_(stop),
+      status_topic_(settings.legacy_status ? settings.topics.smsim_status : settings.topics.status),
       timing_(settings.timing, seed),
       failures_(settings.failure_rate, seed ^ 0x9e3779b97f4a7c15ULL),
       supplier_random_(seed ^ 0x5851f42d4c957f2dULL) {
@@ -65,6 +67,7 @@ SenderWorker::SenderWorker(const SenderSettings& settings, std::string sender_id
   }
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer_) throw kafka::KafkaError("cannot create consumer: " + error);
+  if (settings_.legacy_status) legacy_ = std::make_unique<LegacyStatus>(id_);
 }
 
 SenderWorker::~SenderWorker() = default;
@@ -99,6 +102,7 @@ void SenderWorker::run() {
     }
     const auto after = Clock::now();
     send_due_reports(after);
+    publish_legacy_status();
     producer_->poll(0);
     dead_letters_->poll();
     if (after - last_commit_ >= kCommitInterval) commit(false);
@@ -107,6 +111,7 @@ void SenderWorker::run() {
   // Clean stop: finish what is in flight, make its statuses durable, commit, leave the group.
   // Delivery reports still due are sent now, early, rather than lost.
   drain_in_flight();
+  publish_legacy_status();
   commit(true);
   send_due_reports(Clock::time_point::max());
   consumer_->close();   // leaves the group now (its revoke callback finds nothing left to do)
@@ -122,12 +127,15 @@ void SenderWorker::take(RdKafka::Message& message) {
   status.report.sender_id = id_;
   int total_parts = 1;
   try {
-    const auto record = records::decode_message(
-        std::string_view(static_cast<const char*>(message.payload()), message.len()));
-    status.report.message_id = record.message.id;
-    status.report.produced_at_ms = record.produced_at_ms;
-    total_parts = domain::count_parts(record.message.content).parts;
+    const auto input = decode_input(std::string_view(static_cast<const char*>(message.payload()), message.len()),
+                                    message.topic_name(), message.partition(), message.offset());
+    status.report.message_id = input.record.message.id;
+    status.report.produced_at_ms = input.record.produced_at_ms;
+    const auto count = domain::count_parts(input.record.message.content);
+    total_parts = count.parts;
     if (total_parts > domain::kMaxParts) throw records::DecodeError("text needs more than 255 parts");
+    // A record in the original's shape had no dispatcher to announce it: announce it for the tracker.
+    if (input.derived_id) announce_original(input.record, count);
   } catch (const records::DecodeError& e) {
     // Not a message we can send: dead-letter it and acknowledge it, so it cannot block the partition.
     dead_letters_->send(message, e.what());
@@ -138,6 +146,21 @@ void SenderWorker::take(RdKafka::Message& message) {
   status.report.processing_time = first_part;
   InFlight item{Clock::now() + first_part, std::move(status), 1, total_parts, {}, now_ms()};
   in_flight_.push(std::move(item));
+}
+
+void SenderWorker::announce_original(const records::MessageRecord& record, const domain::PartCount& count) {
+  const auto& m = record.message;
+  producer_->produce(status_topic_, kafka::Producer::kAnyPartition, m.id,
+                     records::encode_dispatched({m.id, "", m.number, m.content, std::string(domain::to_string(count.encoding)),
+                                                 count.parts, record.produced_at_ms > 0 ? record.produced_at_ms : now_ms()}));
+}
+
+void SenderWorker::publish_legacy_status() {
+  if (!legacy_ || !legacy_->changed()) return;
+  // Only this record goes to the status topic; the header tells smsim's gateway that the statuses
+  // on status_topic_ already count these messages one by one.
+  producer_->produce_with_header(settings_.topics.status, legacy_->sender_id(), legacy_->take_record(),
+                                 records::kLegacyMirrorHeader, status_topic_);
 }
 
 void SenderWorker::finish_due(Clock::time_point now) {
@@ -177,7 +200,7 @@ void SenderWorker::submit_part(InFlight& item) {
     finish(item);
     schedule_reports(item);
   } else {
-    producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, submit.message_id,
+    producer_->produce(status_topic_, kafka::Producer::kAnyPartition, submit.message_id,
                        records::encode_submit(submit));
     // Next part: the message keeps its window slot until every part is answered.
     ++item.part;
@@ -228,7 +251,8 @@ void SenderWorker::finish(InFlight& item) {
   report.finished_at_ms = now_ms();
   auto* ticket = new StatusTicket{item.status.partition, item.status.offset, report.message_id,
                                   records::encode_status(item.status)};
-  producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, ticket->key, ticket->value, ticket);
+  producer_->produce(status_topic_, kafka::Producer::kAnyPartition, ticket->key, ticket->value, ticket);
+  if (legacy_) legacy_->on_finished(report.outcome, report.processing_time);
   finished_.fetch_add(1);
 }
 
@@ -240,7 +264,7 @@ void SenderWorker::on_status_delivered(const kafka::Delivery& delivery) {
     spdlog::warn("sender {}: status for {} not delivered ({}); retrying", id_, ticket->key,
                  RdKafka::err2str(delivery.error));
     auto* retry = ticket.release();
-    producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, retry->key, retry->value, retry);
+    producer_->produce(status_topic_, kafka::Producer::kAnyPartition, retry->key, retry->value, retry);
     return;
   }
   const auto it = progress_.find(ticket->partition);
@@ -294,7 +318,7 @@ void SenderWorker::send_heartbeat(bool leaving) {
   h.partitions = leaving ? std::vector<std::int32_t>{} : assignment_;
   h.at_ms = now_ms();
   h.leaving = leaving;
-  producer_->produce(settings_.topics.status, kafka::Producer::kAnyPartition, id_, records::encode_heartbeat(h));
+  producer_->produce(status_topic_, kafka::Producer::kAnyPartition, id_, records::encode_heartbeat(h));
 }
 
 void SenderWorker::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,

@@ -9,6 +9,11 @@
 // counting and the tracker drop the duplicates. Later, the simulated supplier reports delivery of
 // each accepted part as SMPP receipt text on delivery-reports.
 //
+// Records in the original exercise's shape (no id) get an id from their coordinates
+// (sender/input_records.hpp). With --legacy-status the sender's own records go to the
+// smsim-status-updates topic and the status topic gets only the original's cumulative record
+// (sender/legacy_status.hpp).
+//
 // Lifecycle: construct, run() on its own thread until `stop` becomes true; on stop it finishes the
 // messages in flight, commits, announces it is leaving and closes the consumer (leaving the group
 // at once). Threads: everything, including librdkafka callbacks, runs on the run() thread.
@@ -27,6 +32,8 @@
 #include "kafka/dead_letters.hpp"
 #include "kafka/producer.hpp"
 #include "records/records.hpp"
+#include "domain/segmentation.hpp"
+#include "sender/legacy_status.hpp"
 #include "sender/sender_settings.hpp"
 
 namespace smsim::sender {
@@ -66,6 +73,8 @@ class SenderWorker : public RdKafka::RebalanceCb {
   };
 
   void take(RdKafka::Message& message);
+  void announce_original(const records::MessageRecord& record, const domain::PartCount& count);
+  void publish_legacy_status();
   void finish_due(Clock::time_point now);
   void submit_part(InFlight& item);
   void finish(InFlight& item);
@@ -80,11 +89,13 @@ class SenderWorker : public RdKafka::RebalanceCb {
   const SenderSettings& settings_;
   std::string id_;
   const std::atomic<bool>& stop_;
+  std::string status_topic_;  // topics.status, or topics.smsim_status with --legacy-status
   domain::TimingModel timing_;
   domain::FailureModel failures_;
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<kafka::DeadLetters> dead_letters_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<LegacyStatus> legacy_;  // with --legacy-status
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<>> in_flight_;
   std::priority_queue<PendingReport, std::vector<PendingReport>, std::greater<>> reports_;
   std::mt19937_64 supplier_random_;

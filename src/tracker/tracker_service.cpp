@@ -114,7 +114,8 @@ void TrackerService::run() {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer) throw kafka::KafkaError("tracker: cannot create consumer: " + error);
   kafka::DeadLetters dead_letters(settings_.kafka, settings_.topics.dead_letters);
-  consumer->subscribe({settings_.topics.status, settings_.topics.delivery_reports});
+  // smsim_status: the statuses of --legacy-status senders (co-partitioned with the status topic).
+  consumer->subscribe({settings_.topics.status, settings_.topics.smsim_status, settings_.topics.delivery_reports});
 
   const auto publish = [&](std::optional<domain::MessageLifecycle>&& changed) {
     if (!changed) return;

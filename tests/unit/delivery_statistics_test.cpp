@@ -224,20 +224,44 @@ TEST(DeliveryStatistics, ProducedAndInFlight) {
   EXPECT_THROW(stats.set_published("c1", 11), InvalidArgument);
   EXPECT_THROW(stats.set_published("nope", 1), InvalidArgument);
 
-  stats.record_legacy(legacy("old", 100, 0, 1.0), kT0);  // legacy finishes are never "produced" here
+  // Legacy finishes beyond what was produced are not counted: they wait, then become anomalies.
+  stats.record_legacy(legacy("old", 100, 0, 1.0), kT0);
   s = stats.snapshot(kT0);
-  EXPECT_EQ(s.in_flight(), 0u);  // clamped, not wrapped around
+  EXPECT_EQ(s.messages_sent + s.messages_failed, 3u + 5u) << "squared up to the 5 in flight";
+  EXPECT_EQ(s.in_flight(), 0u);
+  EXPECT_EQ(s.legacy_waiting, 95u);
+  EXPECT_EQ(s.anomalies, 0u);
+  s = stats.snapshot(kT0 + 10'001);
+  EXPECT_EQ(s.anomalies, 95u);
+  EXPECT_EQ(s.legacy_waiting, 0u);
+  EXPECT_NE(s.anomaly.find("'old'"), std::string::npos) << s.anomaly;
+  EXPECT_LE(s.messages_sent + s.messages_failed, s.messages_produced);
+}
+
+TEST(DeliveryStatistics, AFinishedMessageProvesItWasProduced) {
+  DeliveryStatistics stats;
+  stats.register_campaign("c1", 10, kT0);
+  stats.set_published("c1", 1);  // the acknowledgement of later publishes is still on its way
+  stats.record(report("c1:0", "s1"));
+  stats.record(report("c1:1", "s1"));
+  stats.record(report("c1:2", "s1", Outcome::Failed));
+  stats.record(report("sms-messages/0/7", "s1"));  // an id derived from record coordinates
+  const auto s = stats.snapshot(kT0);
+  EXPECT_EQ(s.messages_produced, 4u);
+  EXPECT_EQ(s.in_flight(), 0u);
 }
 
 TEST(DeliveryStatistics, LegacyCountersAreFoldedInAsDeltas) {
   DeliveryStatistics stats;
+  stats.add_produced(100);
   stats.record_legacy(legacy("py-1", 5, 1, 3.0), kT0);
   stats.record_legacy(legacy("py-1", 8, 2, 4.5), kT0 + 1000);
   stats.record_legacy(legacy("py-1", 8, 2, 4.5), kT0 + 2000);  // identical repeat: nothing new
   auto s = stats.snapshot(kT0 + 2000);
   EXPECT_EQ(s.messages_sent, 8u);
   EXPECT_EQ(s.messages_failed, 2u);
-  EXPECT_NEAR(s.average_time_per_message_s, 4.5 / 10, 1e-12);
+  // Each record's new messages at that record's time per message: 6 x 0.5 + 4 x 0.45.
+  EXPECT_NEAR(s.average_time_per_message_s, (3.0 + 4 * 0.45) / 10, 1e-12);
   ASSERT_EQ(s.senders.size(), 1u);
   EXPECT_TRUE(s.senders[0].legacy);
   EXPECT_EQ(s.senders[0].last_heard_ms, kT0 + 2000);
@@ -250,18 +274,79 @@ TEST(DeliveryStatistics, LegacyCountersAreFoldedInAsDeltas) {
   EXPECT_EQ(s.messages_sent, 8u + 4u);
   EXPECT_EQ(s.messages_failed, 2u + 1u);
   EXPECT_NEAR(s.senders[0].total_processing_s, 4.5 + 2.0, 1e-12);
+  EXPECT_EQ(s.senders[0].legacy_restarts, 1);
 
   // Another legacy sender keeps its own baseline.
   stats.record_legacy(legacy("py-2", 3, 0, 0.3), kT0 + 4000);
   EXPECT_EQ(stats.snapshot(kT0).messages_sent, 15u);
+  EXPECT_EQ(stats.snapshot(kT0 + 60'000).anomalies, 0u);
 
   EXPECT_THROW(stats.record_legacy(legacy("", 1, 0, 1.0), kT0), InvalidArgument);
   EXPECT_THROW(stats.record_legacy(legacy("py-1", 1, 0, -1.0), kT0), InvalidArgument);
   EXPECT_THROW(stats.record_legacy(legacy("py-1", 1, 0, std::nan("")), kT0), InvalidArgument);
 }
 
+TEST(DeliveryStatistics, TheOriginalSendersShrinkingTimeIsNotARestart) {
+  // One record after every message, time = last duration x count (it goes down now and then).
+  DeliveryStatistics stats;
+  stats.register_campaign("c1", 1200, kT0);
+  stats.set_published("c1", 1200);
+  const double durations[] = {0.004, 0.001, 0.003, 0.002};
+  for (std::uint64_t n = 1; n <= 792; ++n) {
+    stats.record_legacy(legacy("py-1", n - n / 5, n / 5, durations[n % 4] * static_cast<double>(n)), kT0 + static_cast<std::int64_t>(n));
+  }
+  const auto s = stats.snapshot(kT0 + 1000);
+  EXPECT_EQ(s.messages_sent + s.messages_failed, 792u);
+  EXPECT_EQ(s.messages_failed, 792u / 5);
+  EXPECT_EQ(s.anomalies, 0u);
+  EXPECT_EQ(s.senders.at(0).legacy_restarts, 0);
+}
+
+TEST(DeliveryStatistics, LegacyFinishesWaitForTheirPublishAcknowledgement) {
+  // A legacy sender can report a message before the gateway has its publish acknowledged.
+  DeliveryStatistics stats;
+  stats.register_campaign("c1", 10, kT0);
+  stats.record_legacy(legacy("py-1", 3, 0, 0.3), kT0);
+  auto s = stats.snapshot(kT0 + 100);
+  EXPECT_EQ(s.messages_sent, 0u);
+  EXPECT_EQ(s.legacy_waiting, 3u);
+  stats.set_published("c1", 2);
+  s = stats.snapshot(kT0 + 200);
+  EXPECT_EQ(s.messages_sent, 2u);
+  stats.set_foreign_records(1);  // or records of another producer
+  s = stats.snapshot(kT0 + 300);
+  EXPECT_EQ(s.messages_sent, 3u);
+  EXPECT_EQ(s.messages_produced, 3u);
+  EXPECT_EQ(s.legacy_waiting, 0u);
+  EXPECT_NEAR(s.average_time_per_message_s, 0.1, 1e-12);
+  stats.set_foreign_records(5);  // e.g. poison records, not dead-lettered yet
+  EXPECT_EQ(stats.snapshot(kT0 + 400).messages_produced, 7u);
+  stats.set_foreign_records(1);  // ...and now they are
+  EXPECT_EQ(stats.snapshot(kT0 + 500).messages_produced, 3u);
+}
+
+TEST(DeliveryStatistics, ARestartedGatewaySquaresLegacyHistoryWithTheRecordsFoundAtStart) {
+  // The original producer wrote 50 records before this gateway started; a legacy sender's replayed
+  // record says it processed 40 of them. They are not anomalies, and count as produced.
+  DeliveryStatistics stats;
+  stats.set_historic_records(50);
+  EXPECT_EQ(stats.snapshot(kT0).messages_produced, 0u) << "history counts only as far as it is needed";
+  stats.record_legacy(legacy("py-1", 36, 4, 0.4), kT0);
+  auto s = stats.snapshot(kT0 + 60'000);
+  EXPECT_EQ(s.messages_sent + s.messages_failed, 40u);
+  EXPECT_EQ(s.messages_produced, 40u);
+  EXPECT_EQ(s.anomalies, 0u);
+  // Beyond the bound it is an anomaly again.
+  stats.record_legacy(legacy("py-1", 56, 4, 0.6), kT0 + 60'000);
+  s = stats.snapshot(kT0 + 120'000);
+  EXPECT_EQ(s.messages_sent + s.messages_failed, 50u);
+  EXPECT_EQ(s.anomalies, 10u);
+  EXPECT_LE(s.messages_sent + s.messages_failed, s.messages_produced);
+}
+
 TEST(DeliveryStatistics, AverageCombinesLegacyAndNewReports) {
   DeliveryStatistics stats;
+  stats.add_produced(4);
   stats.record(report("a:1", "s1", Outcome::Sent, 1s));
   stats.record(report("a:2", "s1", Outcome::Failed, 1s));
   stats.record_legacy(legacy("py-1", 1, 1, 5.0), kT0);

@@ -414,3 +414,42 @@ TEST(DispatchPlanner, CampaignEndsWithinFivePercentOfIdeal) {
 }
 
 }  // namespace
+
+// --- legacy members (other consumer groups on the topic: the original exercise's senders) -------
+
+TEST(DispatchPlannerLegacy, EachMemberGetsAFixedCreditAndCreditComesBackWithItsReports) {
+  DispatchPlanner planner;
+  planner.set_legacy_members({{"g/a/1", {0, 1}}, {"g/b/2", {2}}}, 3);
+  EXPECT_EQ(planner.live_senders(0), 2);
+  auto got = fill(planner, 0);
+  EXPECT_EQ(got[0] + got[1], 3) << "member a: credit 3 over its two partitions";
+  EXPECT_EQ(got[2], 3);
+  EXPECT_FALSE(planner.next_partition(0).has_value());
+  // Two messages reported finished (records name no partition): the longest queues get the credit.
+  planner.on_legacy_finished(2);
+  EXPECT_EQ(planner.outstanding_total(), 4);
+  EXPECT_EQ(total(fill(planner, 0)), 2);
+  planner.on_legacy_finished(100);  // more than outstanding: never below zero
+  EXPECT_EQ(planner.outstanding_total(), 0);
+  EXPECT_TRUE(planner.is_legacy_partition(2));
+  EXPECT_FALSE(planner.is_legacy_partition(3));
+}
+
+TEST(DispatchPlannerLegacy, PartitionsOfLiveSmsimSendersStayTheirs) {
+  DispatchPlanner planner;
+  planner.on_heartbeat(sender("smsim-1", 10ms), {0}, false, 0);
+  planner.set_legacy_members({{"g/a/1", {0, 1}}}, 2);
+  const auto got = fill(planner, 1000);
+  EXPECT_EQ(got.count(1) ? got.at(1) : 0, 2) << "the legacy member gets only partition 1";
+  EXPECT_GT(got.at(0), 0) << "partition 0 follows the smsim sender's credit";
+  // The smsim sender goes silent: its partition becomes the legacy member's.
+  planner.on_finished(1);
+  planner.on_finished(1);
+  planner.set_outstanding(0, 0);
+  const auto later = fill(planner, 60'000);
+  EXPECT_EQ(total(later), 2);
+  EXPECT_EQ(planner.legacy_members().size(), 1u);
+  EXPECT_EQ(planner.outstanding_of(planner.legacy_members()[0]), 2);
+  planner.set_legacy_members({}, 2);  // the group is gone
+  EXPECT_FALSE(planner.next_partition(60'000).has_value());
+}

@@ -18,10 +18,19 @@ export interface SenderSettings {
   window: number;
 }
 
+/**
+ * smsim: an smsim sender (heartbeats, per-message statuses). legacy_counters: a sender known from the
+ * original exercise's cumulative records. legacy_consumer: a member of another consumer group on the
+ * messages topic (the original's senders as Kafka shows them): settings unknown, no figures of its own.
+ */
+export type SenderKind = 'smsim' | 'legacy_counters' | 'legacy_consumer';
+
 export interface SenderFigures {
   sender_id: string;
-  messages_sent: number;
-  messages_failed: number;
+  kind?: SenderKind;
+  /** null for a legacy consumer: its records name no consumer, so its figures are not its own. */
+  messages_sent: number | null;
+  messages_failed: number | null;
   /** Seconds; -1 before the sender finished anything. */
   average_time_per_message: number;
   rate_per_second: number;
@@ -30,6 +39,11 @@ export interface SenderFigures {
   alive: boolean;
   legacy: boolean;
   settings: SenderSettings | null;
+  /** Legacy consumers: partitions of the messages topic, and messages queued on them. */
+  partitions?: number[];
+  queued?: number;
+  /** Legacy counters: restarts seen (counts going down). */
+  legacy_restarts?: number;
 }
 
 /** [epoch second, sent, failed] */
@@ -56,6 +70,9 @@ export interface MonitorSnapshot {
   messages_produced: number;
   messages_in_flight: number;
   duplicates_ignored: number;
+  /** Finishes no produced message accounts for (legacy records that cannot be squared): not counted. */
+  anomalies?: number;
+  anomaly?: string | null;
   throughput_per_second: number;
   latency: {
     end_to_end: { p50: MaybeSeconds; p90: MaybeSeconds; p99: MaybeSeconds };

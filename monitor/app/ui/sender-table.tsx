@@ -35,15 +35,23 @@ function Status({ sender }: { sender: SenderFigures }) {
   );
 }
 
+/** What the Program column says when no heartbeat told us. */
+function program(s: SenderFigures): string {
+  if (s.settings) return s.settings.program;
+  if (s.kind === 'legacy_consumer') return `other group · partitions ${(s.partitions ?? []).join(', ')} · ${s.queued ?? 0} queued`;
+  if (s.legacy) return 'original format (cumulative)';
+  return '—';
+}
+
 function Row({ sender: s }: { sender: SenderFigures }) {
-  const ratio = failureRatio(s.messages_sent, s.messages_failed);
+  const ratio = s.messages_sent === null || s.messages_failed === null ? null : failureRatio(s.messages_sent, s.messages_failed);
   return (
-    <tr>
+    <tr data-kind={s.kind ?? 'smsim'}>
       <th scope="row" className="mono" style={{ fontWeight: 500 }}>
         {s.sender_id} {s.legacy ? <span className="badge muted">legacy</span> : null}
       </th>
-      <td>{s.settings?.program ?? '—'}</td>
-      <td>{formatTiming(s.settings)}</td>
+      <td>{program(s)}</td>
+      <td>{s.legacy && !s.settings ? 'unknown' : formatTiming(s.settings)}</td>
       <td className="num">{s.settings ? formatPercent(s.settings.failure_rate, 0) : '—'}</td>
       <td className="num">{s.settings ? s.settings.window : '—'}</td>
       <td className="num">{formatCount(s.messages_sent)}</td>
@@ -65,7 +73,11 @@ export function SenderTable({ senders }: { senders: SenderFigures[] | null }) {
     <Panel
       id="senders"
       title="Senders"
-      hint={senders ? `${live} live of ${senders.length} · settings as configured, figures as measured` : undefined}
+      hint={
+        senders
+          ? `${live} live of ${senders.length} · settings as configured, figures as measured; legacy: the original exercise's senders (settings unknown)`
+          : undefined
+      }
     >
       {senders === null ? (
         <p className="empty" aria-busy="true">
