@@ -63,6 +63,18 @@ ShortMessage make_receipt(const domain::DeliveryReceipt& receipt, const std::str
   return sm;
 }
 
+namespace {
+// A message id as SMSCs write it: printable ASCII (a C-Octet String of digits or hex, mostly).
+// Anything else is not trusted as an id: it would travel on into JSON records and receipt text.
+bool printable_id(std::string_view id) {
+  if (id.empty() || id.size() > 65) return false;
+  for (const char c : id) {
+    if (c <= 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+}  // namespace
+
 bool is_receipt(const ShortMessage& sm) {
   const auto type = sm.esm_class & kEsmMessageTypeMask;
   return type == kEsmDeliveryReceipt || type == 0x20;  // 0x20: intermediate delivery notification
@@ -79,14 +91,17 @@ std::optional<ReceivedReceipt> read_receipt(const ShortMessage& sm, std::int64_t
   } catch (const PduError&) {
   } catch (const InvalidArgument&) {
   }
+  if (parsed && !printable_id(parsed->supplier_message_id)) parsed.reset();
   if (parsed) {
     out.supplier_message_id = parsed->supplier_message_id;
     out.stat = parsed->stat;
+  } else {
+    out.text_parsed = false;
   }
   if (const auto* id = find_tlv(sm.tlvs, tlv::kReceiptedMessageId)) {
     std::string value = id->value;
     if (const auto nul = value.find('\0'); nul != std::string::npos) value.resize(nul);
-    if (!value.empty()) out.supplier_message_id = value;
+    if (printable_id(value)) out.supplier_message_id = value;
   }
   bool state_known = parsed.has_value();
   if (const auto* state = find_tlv(sm.tlvs, tlv::kMessageState)) {

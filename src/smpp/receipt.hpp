@@ -33,6 +33,7 @@ struct ReceivedReceipt {
 bool is_receipt(const ShortMessage& sm);
 
 /// The supplier id and state of a receipt: the TLVs where present (they win), the text otherwise.
+/// An id must be 1 to 65 printable ASCII characters; one that is not is ignored.
 /// When the text does not parse but the TLVs are there, `text` is written from them (dates: `now_ms`).
 /// nullopt when neither gives an id and a state: garbage, to be refused with ESME_RX_P_APPN.
 std::optional<ReceivedReceipt> read_receipt(const ShortMessage& sm, std::int64_t now_ms);

@@ -273,3 +273,17 @@ TEST(SmppReceipt, GarbageWithoutTlvsIsNotAReceipt) {
   sm.tlvs = {{tlv::kMessageState, std::string(1, '\x09')}};  // no id, unknown state
   EXPECT_FALSE(read_receipt(sm, 0).has_value());
 }
+
+TEST(SmppReceipt, IdsThatAreNotPrintableAsciiAreNotTrusted) {
+  // Found by fuzz/smpp_pdu_fuzzer.cpp: an id with arbitrary octets would have gone on into the
+  // receipt text and JSON records.
+  ShortMessage sm;
+  sm.esm_class = kEsmDeliveryReceipt;
+  sm.short_message = "not a receipt";
+  sm.tlvs = {{tlv::kReceiptedMessageId, std::string("ab\xC3\x28", 4)}, {tlv::kMessageState, std::string(1, '\x02')}};
+  EXPECT_FALSE(read_receipt(sm, 0).has_value());
+  sm.tlvs[0].value = "ab c";
+  EXPECT_FALSE(read_receipt(sm, 0).has_value()) << "no spaces either: the text format could not carry it";
+  sm.tlvs[0].value = "0123456789abcdef";
+  EXPECT_TRUE(read_receipt(sm, 1'795'269'900'000).has_value());
+}
