@@ -160,7 +160,7 @@ UpConfig parse_up_config(const std::string& text, const std::string& source) {
       pool.smpp->system_id = get_or<std::string>(*table, source, "system_id", pool.smpp->system_id);
       pool.smpp->password = get_or<std::string>(*table, source, "password", pool.smpp->password);
       const auto bind = smpp::parse_bind_type(get_or<std::string>(*table, source, "bind", "transceiver"));
-      if (!bind) fail(source, where + "bind", "must be transceiver or transmitter");
+      if (!bind || !smpp::can_submit(*bind)) fail(source, where + "bind", "must be transceiver or transmitter");
       pool.smpp->bind = *bind;
       const auto concatenation = smpp::parse_concatenation(get_or<std::string>(*table, source, "concatenation", "udh"));
       if (!concatenation) fail(source, where + "concatenation", "must be udh or sar");
