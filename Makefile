@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 SMSIM := $(BUILD_DIR)/smsim
 
-.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench fuzz api-fuzz run stop clean
+.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench bench-smpp fuzz api-fuzz run stop clean
 
 all: build
 
@@ -45,10 +45,18 @@ reliability: build
 bench: build
 	python3 scripts/bench.py $(ARGS)
 
+# The SMPP rows (docs/smpp.md): smsim smsc alone with 1 and 8 sessions, end to end SMPP vs simulated.
+bench-smpp: build
+	python3 scripts/bench_smpp.py $(ARGS)
+
 fuzz: build
 	bash scripts/fuzz.sh $(or $(SECONDS),600)
 
-api-fuzz: build
+api-# The SMPP rows (docs/smpp.md): smsim smsc alone with 1 and 8 sessions, end to end SMPP vs simulated.
+bench-smpp: build
+	python3 scripts/bench_smpp.py $(ARGS)
+
+fuzz: build
 	SMSIM_BINARY=$(SMSIM) bash scripts/api-fuzz.sh $(or $(EXAMPLES),200)
 
 run: build

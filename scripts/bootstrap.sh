@@ -26,11 +26,12 @@ apt_packages=(
   nlohmann-json3-dev libcpp-httplib-dev           # JSON for the HTTP API and monitor, HTTP server
   libsimdjson-dev                                 # fast JSON decoding of Kafka records (the hot path)
   libtomlplusplus-dev                             # sender pool config files
+  libboost1.81-dev                                # Boost.Asio (SMPP sessions), Boost.Beast (the SMSC's /metrics)
   libgtest-dev libgmock-dev                       # tests
   kcat                                            # looking at topics by hand
   openjdk-17-jre-headless                         # runs the Kafka broker
   chromium                                        # the monitor's end-to-end test (driven by playwright-core)
-  python3-venv                                    # scripts/api-fuzz.sh installs schemathesis into a venv
+  python3-venv                                    # scripts/api-fuzz.sh (schemathesis) and tests/interop (smpplib) use venvs
   clang libclang-rt-14-dev                        # libFuzzer targets (fuzz/, scripts/fuzz.sh)
 )
 missing=()
