@@ -134,6 +134,7 @@ void SenderWorker::run() {
   drain_in_flight(kStopDrainLimit);
   commit(true);
   supplier_->flush_reports(*this);
+  supplier_->stop_waking();
   consumer_->close();   // leaves the group now (its revoke callback finds nothing left to do)
   send_heartbeat(true); // after close: the revoke must not re-announce us as present
   producer_->flush(10'000);

@@ -32,6 +32,7 @@ class SmppSupplier : public Supplier {
   void receipt_stored(std::uint64_t ack) override { acks_.push_back(ack); }
   void flush_reports(SupplierEvents&) override {}  // the SMSC keeps receipts until they are acknowledged
   void describe(domain::SenderSettingsInfo& info) const override;
+  void stop_waking() override { inbox_->detach(); }
 
  private:
   struct Progress {

@@ -74,6 +74,9 @@ class Supplier {
   virtual void flush_reports(SupplierEvents& events) = 0;
   /// What the heartbeat says about the supplier (for SMPP: its session).
   virtual void describe(domain::SenderSettingsInfo& info) const = 0;
+  /// From now on, never call the worker's Waker: the worker is closing its consumer (a wake-up
+  /// then would cut librdkafka's close short).
+  virtual void stop_waking() {}
 };
 
 /// The worker registers this with the supplier so that an outside event (a PDU arriving) can
