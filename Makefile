@@ -52,11 +52,7 @@ bench-smpp: build
 fuzz: build
 	bash scripts/fuzz.sh $(or $(SECONDS),600)
 
-api-# The SMPP rows (docs/smpp.md): smsim smsc alone with 1 and 8 sessions, end to end SMPP vs simulated.
-bench-smpp: build
-	python3 scripts/bench_smpp.py $(ARGS)
-
-fuzz: build
+api-fuzz: build
 	SMSIM_BINARY=$(SMSIM) bash scripts/api-fuzz.sh $(or $(EXAMPLES),200)
 
 run: build

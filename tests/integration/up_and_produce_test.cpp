@@ -36,7 +36,11 @@ TEST(Up, StartsTheConfiguredSmscAndSendsThroughIt) {
   const auto dir = smsim::os::make_temp_dir("smsim-it-up-smpp");
   const auto port = std::to_string(smsim::os::pick_free_port());
   const auto kafka_port = std::to_string(smsim::os::pick_free_port());
-  const auto smsc_port = smsim::os::pick_free_port();
+  // --smsc-port P puts the SMSC's /metrics on P+1: both must be free.
+  auto smsc_port = smsim::os::pick_free_port();
+  while (smsc_port >= 65535 || !smsim::os::tcp_port_is_free("127.0.0.1", static_cast<std::uint16_t>(smsc_port + 1))) {
+    smsc_port = smsim::os::pick_free_port();
+  }
   const auto result = run_smsim({"up", "--config", SMSIM_TEST_DATA "/tiny-smpp-up.toml", "--port", port, "--kafka-port",
                                  kafka_port, "--smsc-port", std::to_string(smsc_port), "--state-dir", dir.string(),
                                  "--exit-when-done"});
