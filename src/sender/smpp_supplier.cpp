@@ -41,6 +41,8 @@ SmppSupplier::SmppSupplier(const SenderSettings& settings, std::string sender_id
 
 SmppSupplier::~SmppSupplier() {
   inbox_->detach();
+  batch_.clear();  // parts never handed over stay uncommitted in Kafka: whoever reads them next sends them
+  send_to_link();  // receipts made durable during the final flush are still acknowledged
   auto closed = std::make_shared<std::promise<void>>();
   auto done = closed->get_future();
   boost::asio::post(io_.io(), [link = link_, closed] {

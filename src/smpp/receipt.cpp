@@ -73,6 +73,19 @@ bool printable_id(std::string_view id) {
   }
   return true;
 }
+// The receipt the text says, if it parses and names a trustworthy id; `text` gets the text read.
+std::optional<domain::DeliveryReceipt> parse_text(const ShortMessage& sm, std::string& text) {
+  try {
+    text = read_text(sm).text;
+    auto receipt = domain::parse_receipt(text);
+    if (!printable_id(receipt.supplier_message_id)) return std::nullopt;
+    return receipt;
+  } catch (const PduError&) {
+    return std::nullopt;
+  } catch (const InvalidArgument&) {
+    return std::nullopt;
+  }
+}
 }  // namespace
 
 bool is_receipt(const ShortMessage& sm) {
@@ -82,21 +95,11 @@ bool is_receipt(const ShortMessage& sm) {
 
 std::optional<ReceivedReceipt> read_receipt(const ShortMessage& sm, std::int64_t now_ms) {
   ReceivedReceipt out;
-  std::optional<domain::DeliveryReceipt> parsed;
-  try {
-    const auto text = read_text(sm);
-    out.text = text.text;
-    parsed = domain::parse_receipt(out.text);
-    out.text_parsed = true;
-  } catch (const PduError&) {
-  } catch (const InvalidArgument&) {
-  }
-  if (parsed && !printable_id(parsed->supplier_message_id)) parsed.reset();
+  std::optional<domain::DeliveryReceipt> parsed = parse_text(sm, out.text);
   if (parsed) {
+    out.text_parsed = true;
     out.supplier_message_id = parsed->supplier_message_id;
     out.stat = parsed->stat;
-  } else {
-    out.text_parsed = false;
   }
   if (const auto* id = find_tlv(sm.tlvs, tlv::kReceiptedMessageId)) {
     std::string value = id->value;

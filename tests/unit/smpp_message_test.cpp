@@ -27,8 +27,6 @@ std::uint32_t status_of(const std::function<void()>& f) {
   return 0xFFFFFFFF;
 }
 
-std::string utf8_of(std::u32string_view s) { return encode_utf8(s); }
-
 }  // namespace
 
 TEST(SmppText, GsmSeptetsFollowTheDefaultAlphabet) {

@@ -283,7 +283,9 @@ TEST(Smsc, ThrottlesPastTheAccountRate) {
   for (int i = 0; i < 10; ++i) {
     const auto r = c.expect(command::response_of(command::kSubmitSm));
     (r.header.status == status::kOk ? ok : throttled) += 1;
-    if (r.header.status != status::kOk) EXPECT_EQ(r.header.status, status::kThrottled);
+    if (r.header.status != status::kOk) {
+      EXPECT_EQ(r.header.status, status::kThrottled);
+    }
   }
   EXPECT_GE(throttled, 7);
   EXPECT_GE(ok, 1);
