@@ -229,8 +229,10 @@ TEST_F(Reliability, SmscKilledAndRestarted) {
   const auto start_smsc = [&] {
     return std::make_unique<ServiceProcess>(
         "smsc",
-        std::vector<std::string>{"smsc", "--port", std::to_string(smsc_port), "--metrics-port", "-1", "--mean", "20ms",
-                                 "--stddev", "5ms", "--failure-rate", "0.05", "--receipt-delay", "100ms"},
+        // Answers take 200 ms: each session's window of 50 is full whenever the kill comes, so
+        // there are always submit_sm without an answer to send again.
+        std::vector<std::string>{"smsc", "--port", std::to_string(smsc_port), "--metrics-port", "-1", "--mean", "200ms",
+                                 "--stddev", "20ms", "--failure-rate", "0.05", "--receipt-delay", "100ms"},
         dir_ / ("smsc-" + std::to_string(runs_++) + ".log"));
   };
   const auto smpp_resent = [&] {
@@ -246,7 +248,7 @@ TEST_F(Reliability, SmscKilledAndRestarted) {
   start_gateway();
   smsc_ = start_smsc();
   auto args = std::vector<std::string>{"sender", "--name", "smpp", "--senders", "2", "--smsc",
-                                       "127.0.0.1:" + std::to_string(smsc_port), "--window", "10"};
+                                       "127.0.0.1:" + std::to_string(smsc_port), "--window", "50"};
   for (const auto& f : names_.sender_flags()) args.push_back(f);
   a_ = std::make_unique<ServiceProcess>("smpp", args, dir_ / ("smpp-" + std::to_string(runs_++) + ".log"));
   poll_json(port_, "/monitor", [](const json& m) { return m.value("live_senders", 0) >= 2; }, std::chrono::seconds(60));
