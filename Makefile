@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 SMSIM := $(BUILD_DIR)/smsim
 
-.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench fuzz api-fuzz run stop clean
+.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench bench-smpp fuzz api-fuzz run stop clean
 
 all: build
 
@@ -45,6 +45,10 @@ reliability: build
 # The benchmark against Kafka's own ProducerPerformance (docs/benchmarks.md); not a test.
 bench: build
 	python3 scripts/bench.py $(ARGS)
+
+# The SMPP rows (docs/smpp.md): smsim smsc alone with 1 and 8 sessions, end to end SMPP vs simulated.
+bench-smpp: build
+	python3 scripts/bench_smpp.py $(ARGS)
 
 fuzz: build
 	bash scripts/fuzz.sh $(or $(SECONDS),600)

@@ -24,14 +24,14 @@ apt_packages=(
   librdkafka-dev                                  # Kafka client (C and C++ API)
   libcli11-dev libspdlog-dev libfmt-dev           # command line, logging, formatting
   nlohmann-json3-dev libcpp-httplib-dev           # JSON for the HTTP API and monitor, HTTP clients
-  libboost1.81-dev                                # Boost.Beast + Asio: the gateway's HTTP server
   libsimdjson-dev                                 # fast JSON decoding of Kafka records (the hot path)
   libtomlplusplus-dev                             # sender pool config files
+  libboost1.81-dev                                # Boost.Asio + Beast: the gateway HTTP server, SMPP sessions, the SMSC /metrics
   libgtest-dev libgmock-dev                       # tests
   kcat                                            # looking at topics by hand
   openjdk-17-jre-headless                         # runs the Kafka broker
   chromium                                        # the monitor's end-to-end test (driven by playwright-core)
-  python3-venv                                    # scripts/api-fuzz.sh installs schemathesis into a venv
+  python3-venv                                    # scripts/api-fuzz.sh (schemathesis) and tests/interop (smpplib) use venvs
   python3-confluent-kafka                         # tests/compat: the original exercise's Python programs
   clang libclang-rt-14-dev                        # libFuzzer targets (fuzz/, scripts/fuzz.sh)
 )

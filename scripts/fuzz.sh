@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
-ALL_TARGETS=(records segmentation receipt produce_request)
+ALL_TARGETS=(records segmentation receipt produce_request smpp_pdu)
 
 seconds=${1:-60}
 [[ $# -gt 0 ]] && shift

@@ -7,6 +7,7 @@ import { GatewayBanner } from '../app/ui/gateway-banner';
 import { KafkaPanel } from '../app/ui/kafka-panel';
 import { RefreshControl } from '../app/ui/refresh-control';
 import { SenderTable, sortSenders } from '../app/ui/sender-table';
+import { SmscPanel } from '../app/ui/smsc-panel';
 import { StatCards } from '../app/ui/stat-cards';
 import { campaign, monitor, sender } from './fixtures';
 
@@ -83,6 +84,58 @@ describe('SenderTable', () => {
     const input = [sender({ sender_id: 'b' }), sender({ sender_id: 'a' })];
     expect(sortSenders(input).map((s) => s.sender_id)).toEqual(['a', 'b']);
     expect(input.map((s) => s.sender_id)).toEqual(['b', 'a']);
+  });
+});
+
+describe('SmscPanel', () => {
+  const session = {
+    smsc: '127.0.0.1:2775',
+    system_id: 'smsim',
+    bind: 'transceiver',
+    state: 'bound',
+    outstanding: 7,
+    queued: 2,
+    submitted: 1234,
+    resent: 10,
+    throttled: 3,
+    reconnects: 1,
+    receipts: 1200,
+    receipts_unmatched: 0,
+  };
+  const smppSender = (patch: Parameters<typeof sender>[0] = {}, state = 'bound') =>
+    sender({
+      sender_id: 'smpp-1-aaaa',
+      settings: {
+        program: 'smpp',
+        distribution: 'smpp',
+        mean: 0,
+        stddev: 0,
+        failure_rate: 0,
+        window: 10,
+        smpp: { ...session, state },
+      },
+      ...patch,
+    });
+  it('is not shown when no sender uses SMPP', () => {
+    const { container } = render(<SmscPanel senders={[sender()]} />);
+    expect(container.textContent).toBe('');
+  });
+  it('lists each SMPP session with its window, resends and receipts', () => {
+    const down = smppSender({ sender_id: 'smpp-2-aaaa' }, 'bind refused: ESME_RINVPASWD');
+    render(<SmscPanel senders={[sender(), down, smppSender()]} />);
+    const rows = screen.getByTestId('smsc-table').querySelectorAll('tbody tr');
+    expect(rows).toHaveLength(2);
+    expect(rows[0].textContent).toContain('smpp-1-aaaa');
+    expect(rows[0].textContent).toContain('127.0.0.1:2775');
+    expect(rows[0].textContent).toContain('7 / 10');
+    expect(rows[0].textContent).toContain('bound');
+    expect(rows[1].textContent).toContain('bind refused: ESME_RINVPASWD');
+    expect(screen.getByText(/1 bound of 2/)).toBeTruthy();
+  });
+  it('shows the SMSC instead of a simulated send time in the sender table', () => {
+    render(<SenderTable senders={[smppSender()]} />);
+    const row = screen.getByTestId('sender-table').querySelector('tbody tr');
+    expect(row?.textContent).toContain('SMPP → 127.0.0.1:2775');
   });
 });
 

@@ -114,6 +114,7 @@ void add_up_command(CLI::App& root) {
     std::optional<std::uint64_t> messages;
     bool no_campaign = false;
     std::optional<int> port;
+    std::optional<int> smsc_port;
     std::string bootstrap_servers;
     int kafka_port = 9092;
     std::string state_dir = os::default_state_dir().string();
@@ -125,6 +126,8 @@ void add_up_command(CLI::App& root) {
   cmd->add_option("-n,--messages", o->messages, "Campaign size (overrides the config)");
   cmd->add_flag("--no-campaign", o->no_campaign, "Start no campaign");
   cmd->add_option("--port", o->port, "Gateway HTTP port (overrides the config)")->check(CLI::Range(1, 65535));
+  cmd->add_option("--smsc-port", o->smsc_port, "SMPP port of the config's [smsc] (its /metrics: the next port)")
+      ->check(CLI::Range(1, 65534));
   cmd->add_option("--bootstrap-servers", o->bootstrap_servers, "Use this Kafka instead of the local broker");
   cmd->add_option("--kafka-port", o->kafka_port, "Port of the local broker")->check(CLI::Range(1, 65534))->capture_default_str();
   cmd->add_option("--state-dir", o->state_dir, "Broker data and service logs")->capture_default_str();
@@ -134,6 +137,14 @@ void add_up_command(CLI::App& root) {
     if (o->port) config.gateway_port = *o->port;
     if (o->messages) config.campaign_messages = *o->messages;
     if (o->no_campaign) config.campaign_messages = 0;
+    if (o->smsc_port) {
+      if (!config.smsc) throw InvalidArgument("--smsc-port: the config has no [smsc] to start");
+      config.smsc->port = *o->smsc_port;
+      config.smsc->metrics_port = *o->smsc_port + 1;
+      for (std::size_t i = 0; i < config.pools.size(); ++i) {
+        if (config.pool_uses_local_smsc[i]) config.pools[i].smpp->port = *o->smsc_port;
+      }
+    }
 
     std::atomic<bool> stop{false};
     SignalWatcher signals([&stop](int) { stop.store(true); });
@@ -168,9 +179,9 @@ void add_up_command(CLI::App& root) {
       fs::path log;
     };
     std::vector<Child> children;
-    const auto spawn = [&](const std::string& name, std::vector<std::string> args) {
+    const auto spawn = [&](const std::string& name, std::vector<std::string> args, bool kafka = true) {
       args.insert(args.begin(), exe);
-      args.insert(args.end(), {"--bootstrap-servers", bootstrap});
+      if (kafka) args.insert(args.end(), {"--bootstrap-servers", bootstrap});
       const auto log = logs / (name + ".log");
       fs::remove(log);
       children.push_back({name, os::spawn({.argv = args, .output_file = log}), log});
@@ -195,6 +206,19 @@ void add_up_command(CLI::App& root) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
+      if (config.smsc) {
+        // The SMSC before its senders, so that their first bind finds it.
+        spawn("smsc", smsc_arguments(*config.smsc), /*kafka=*/false);
+        const auto& child = children.back();
+        const auto listening_by = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (os::tcp_port_is_free("127.0.0.1", static_cast<std::uint16_t>(config.smsc->port))) {
+          if (!os::is_alive(child.pid) || std::chrono::steady_clock::now() > listening_by || stop.load()) {
+            throw Error(fmt::format("the SMSC did not come up; its log ({}):\n{}", child.log.string(),
+                                    os::tail_of_file(child.log, 15)));
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
       int total_senders = 0;
       for (const auto& pool : config.pools) {
         spawn("sender-" + pool.name, sender_arguments(pool));
@@ -202,7 +226,17 @@ void add_up_command(CLI::App& root) {
       }
       fmt::print("gateway: {}  (monitor JSON: {}/monitor, metrics: {}/metrics)\n", client.base_url(), client.base_url(),
                  client.base_url());
+      if (config.smsc) {
+        fmt::print("smsc: 127.0.0.1:{} (SMPP 3.4; metrics: http://127.0.0.1:{}/metrics), latency {} mean, failure "
+                   "rate {}\n",
+                   config.smsc->port, config.smsc->metrics_port, config.smsc->mean, config.smsc->failure_rate);
+      }
       for (const auto& pool : config.pools) {
+        if (pool.smpp) {
+          fmt::print("  pool {:<8} {} sender(s), SMPP {} to {} as '{}', window {}\n", pool.name, pool.senders,
+                     smpp::to_string(pool.smpp->bind), pool.smpp->endpoint(), pool.smpp->system_id, pool.window);
+          continue;
+        }
         fmt::print("  pool {:<8} {} sender(s), {} mean {} stddev {}, failure rate {}, window {}\n", pool.name,
                    pool.senders, domain::to_string(pool.timing.distribution), format_duration(pool.timing.mean),
                    format_duration(pool.timing.stddev), pool.failure_rate, pool.window);

@@ -7,6 +7,7 @@
 #include "app/kafka_command.hpp"
 #include "app/service_commands.hpp"
 #include "app/client_commands.hpp"
+#include "app/smpp_commands.hpp"
 #include "common/error.hpp"
 
 int main(int argc, char** argv) {
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
   smsim::app::add_tracker_command(app);
   smsim::app::add_up_command(app);
   smsim::app::add_produce_command(app);
+  smsim::app::add_smsc_command(app);
+  smsim::app::add_smpp_load_command(app);
 
   try {
     app.parse(argc, argv);

@@ -41,6 +41,21 @@ void add_duration_option(CLI::App& cmd, const std::string& name, std::chrono::mi
 
 }  // namespace
 
+sender::SmppSettings parse_smsc_address(const std::string& text) {
+  sender::SmppSettings s;
+  const auto colon = text.rfind(':');
+  const auto fail = [&] {
+    throw InvalidArgument(fmt::format("--smsc '{}' must be host:port (for example 127.0.0.1:2775)", text));
+  };
+  if (colon == std::string::npos || colon == 0) fail();
+  s.host = text.substr(0, colon);
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) fail();
+  s.port = std::stoi(port);
+  if (s.port < 1 || s.port > 65535) fail();
+  return s;
+}
+
 void add_gateway_command(CLI::App& root) {
   struct Options {
     gateway::GatewaySettings settings;
@@ -137,6 +152,10 @@ void add_sender_command(CLI::App& root) {
     std::string distribution = "normal";
     std::string report_delay = "1s";
     bool no_reports = false;
+    // SMPP: set when --smsc is given.
+    std::string smsc;
+    sender::SmppSettings smpp;
+    std::string bind = "transceiver", enquire_link = "30s", concatenation = "udh";
   };
   auto o = std::make_shared<Options>();
   auto* cmd = root.add_subcommand("sender", "Run N sender threads, each a Kafka consumer in the senders' group");
@@ -148,8 +167,10 @@ void add_sender_command(CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--failure-rate", o->settings.failure_rate, "Probability that a message fails, 0..1")
       ->capture_default_str();
-  cmd->add_option("--window", o->settings.window, "Messages in flight per sender (1: one at a time)")
-      ->capture_default_str();
+  auto* window = cmd->add_option("--window", o->settings.window,
+                                 "Messages in flight per sender (1: one at a time); with --smsc, submit_sm outstanding "
+                                 "per SMPP session (default 10 then)")
+                      ->capture_default_str();
   cmd->add_option("--name", o->settings.name, "Name of this program; sender ids are <name>-<n>-<random>")
       ->capture_default_str();
   cmd->add_option("--seed", o->settings.seed, "Seed for reproducible timing and failures (0: random)");
@@ -162,6 +183,20 @@ void add_sender_command(CLI::App& root) {
   cmd->add_flag("--legacy-status", o->settings.legacy_status,
                 "Write to the status topic only the original exercise's cumulative record (what its producer "
                 "service reads); statuses and heartbeats go to --topic-smsim-status, which smsim's gateway also reads");
+  auto* smpp = cmd->add_option_group("SMPP", "Submit to an SMSC over SMPP 3.4 instead of simulating (docs/smpp.md)");
+  smpp->add_option("--smsc", o->smsc, "host:port of the SMSC; each sender thread binds one session");
+  smpp->add_option("--system-id", o->smpp.system_id, "system_id to bind with")->capture_default_str();
+  smpp->add_option("--password", o->smpp.password, "Password to bind with")->capture_default_str();
+  smpp->add_option("--bind", o->bind, "transceiver (receipts come back on the session) or transmitter (no receipts asked)")
+      ->check(CLI::IsMember({"transceiver", "transmitter"}))
+      ->capture_default_str();
+  smpp->add_option("--enquire-link", o->enquire_link, "enquire_link after this long without traffic; unanswered for as "
+                                                      "long again, the session is dropped and rebuilt")
+      ->capture_default_str();
+  smpp->add_option("--concatenation", o->concatenation, "Long messages: udh (esm_class 0x40, IEI 0x00) or sar (sar_* TLVs)")
+      ->check(CLI::IsMember({"udh", "sar"}))
+      ->capture_default_str();
+  smpp->add_option("--source-addr", o->smpp.source_addr, "Alphanumeric sender (source_addr, TON 5)")->capture_default_str();
   add_kafka_client_options(*cmd, o->kafka);
   cmd->add_option("--topic-messages", o->settings.topics.messages, "Topic of whole messages to send")->capture_default_str();
   cmd->add_option("--topic-status", o->settings.topics.status, "Topic of sender status updates")->capture_default_str();
@@ -170,8 +205,18 @@ void add_sender_command(CLI::App& root) {
       ->capture_default_str();
   cmd->add_option("--topic-delivery-reports", o->settings.topics.delivery_reports, "Topic of delivery reports")
       ->capture_default_str();
-  cmd->callback([o] {
+  cmd->callback([o, window] {
     o->settings.kafka = o->kafka.config();
+    if (!o->smsc.empty()) {
+      o->settings.smpp = parse_smsc_address(o->smsc);
+      o->settings.smpp->system_id = o->smpp.system_id;
+      o->settings.smpp->password = o->smpp.password;
+      o->settings.smpp->source_addr = o->smpp.source_addr;
+      o->settings.smpp->bind = *smpp::parse_bind_type(o->bind);
+      o->settings.smpp->enquire_link = parse_duration(o->enquire_link);
+      o->settings.smpp->concatenation = *smpp::parse_concatenation(o->concatenation);
+      if (window->count() == 0) o->settings.window = 10;
+    }
     o->settings.report_delay = parse_duration(o->report_delay);
     o->settings.delivery_reports = !o->no_reports;
     o->settings.timing.mean = parse_duration(o->mean);

@@ -34,11 +34,24 @@ struct StatusReport {
   std::string error;                // failure reason, empty when sent
 };
 
+/// A sender's SMPP session to its SMSC, as its heartbeat describes it (smsim sender --smsc).
+struct SmppSessionInfo {
+  std::string smsc;       // host:port
+  std::string system_id;
+  std::string bind;       // transceiver, transmitter
+  std::string state;      // connecting, binding, bound, disconnected, or why a bind was refused
+  std::uint64_t outstanding = 0;  // submit_sm sent, awaiting submit_sm_resp
+  std::uint64_t queued = 0;       // parts waiting for a window slot (or the session)
+  std::uint64_t submitted = 0, resent = 0, throttled = 0, reconnects = 0;
+  std::uint64_t receipts = 0, receipts_unmatched = 0;
+};
+
 /// What a sender announces about itself (from its heartbeat records).
 struct SenderSettingsInfo {
   std::string sender_id, program, distribution;
   double mean_s = 0, stddev_s = 0, failure_rate = 0;
   int window = 1;
+  std::optional<SmppSessionInfo> smpp;  // set when the sender submits over SMPP
 };
 
 struct SenderFigures {

@@ -147,26 +147,36 @@ class Parser {
     return to_int(value);
   }
 
+  // YYMMDDhhmm (10 digits, SMPP 3.4 Appendix B), or with seconds YYMMDDhhmmss (12) or with the
+  // century YYYYMMDDhhmmss (14), which some SMSCs write. Seconds are checked and dropped: the
+  // receipt carries whole minutes.
   std::int64_t date_field(std::string_view field) {
     expect_key(field);
     const std::string_view value = token();
-    if (value.size() != 10 || !all_digits(value)) {
-      fail(field, fmt::format("is malformed: \"{}\" is not 10 digits YYMMDDhhmm", value));
+    if ((value.size() != 10 && value.size() != 12 && value.size() != 14) || !all_digits(value)) {
+      fail(field, fmt::format("is malformed: \"{}\" is not 10, 12 or 14 digits (YYMMDDhhmm, YYMMDDhhmmss or "
+                              "YYYYMMDDhhmmss)",
+                              value));
     }
-    const int yy = to_int(value.substr(0, 2));
-    const int mm = to_int(value.substr(2, 2));
-    const int dd = to_int(value.substr(4, 2));
-    const int hh = to_int(value.substr(6, 2));
-    const int mi = to_int(value.substr(8, 2));
-    const std::chrono::year_month_day ymd{std::chrono::year{2000 + yy}, std::chrono::month{static_cast<unsigned>(mm)},
+    const bool century = value.size() == 14;
+    const std::string_view rest = value.substr(century ? 4 : 2);
+    const int year = century ? to_int(value.substr(0, 4)) : 2000 + to_int(value.substr(0, 2));
+    const int mm = to_int(rest.substr(0, 2));
+    const int dd = to_int(rest.substr(2, 2));
+    const int hh = to_int(rest.substr(4, 2));
+    const int mi = to_int(rest.substr(6, 2));
+    const int ss = rest.size() > 8 ? to_int(rest.substr(8, 2)) : 0;
+    const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(mm)},
                                           std::chrono::day{static_cast<unsigned>(dd)}};
-    const char* problem = !ymd.month().ok() ? "month is not 01-12"
-                          : !ymd.ok()       ? "day does not exist in that month"
-                          : hh > 23         ? "hour is not 00-23"
-                          : mi > 59         ? "minute is not 00-59"
-                                            : nullptr;
+    const char* problem = year < 2000 || year > 2099 ? "year is not 2000-2099"
+                          : !ymd.month().ok()        ? "month is not 01-12"
+                          : !ymd.ok()                ? "day does not exist in that month"
+                          : hh > 23                  ? "hour is not 00-23"
+                          : mi > 59                  ? "minute is not 00-59"
+                          : ss > 59                  ? "second is not 00-59"
+                                                     : nullptr;
     if (problem != nullptr) {
-      fail(field, fmt::format("is malformed: \"{}\" is not a valid YYMMDDhhmm date ({})", value, problem));
+      fail(field, fmt::format("is malformed: \"{}\" is not a valid date ({})", value, problem));
     }
     const auto t = sys_days{ymd} + hours{hh} + minutes{mi};
     return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();

@@ -42,8 +42,9 @@ std::string format_receipt(const DeliveryReceipt& receipt);
 
 /// Parses the above. Fields come in that order; keys are case-insensitive; any run of whitespace may
 /// separate fields (and "submit"/"done" from "date"), and may lead or trail; each value follows its
-/// colon directly. sub, dlvrd and err take 1 to 3 digits; dates exactly 10 digits (YY means 20YY),
-/// checked as real calendar dates. "text:" is optional and its value is everything after it, verbatim
+/// colon directly. sub, dlvrd and err take 1 to 3 digits; dates 10 digits YYMMDDhhmm (YY means 20YY),
+/// or 12 (YYMMDDhhmmss) or 14 (YYYYMMDDhhmmss) as some SMSCs write them, checked as real calendar
+/// dates in 2000-2099; seconds are checked and dropped (a receipt carries whole minutes). "text:" is optional and its value is everything after it, verbatim
 /// (spaces included, any length). Throws InvalidArgument naming the field that is missing or malformed.
 DeliveryReceipt parse_receipt(std::string_view text);
 

@@ -60,6 +60,20 @@ json monitor_json(const domain::StatisticsSnapshot& s, const GatewayFigures& g, 
       sender["settings"] = {{"program", f.settings->program},       {"distribution", f.settings->distribution},
                             {"mean", f.settings->mean_s},           {"stddev", f.settings->stddev_s},
                             {"failure_rate", f.settings->failure_rate}, {"window", f.settings->window}};
+      if (const auto& smpp = f.settings->smpp) {
+        sender["settings"]["smpp"] = {{"smsc", smpp->smsc},
+                                      {"system_id", smpp->system_id},
+                                      {"bind", smpp->bind},
+                                      {"state", smpp->state},
+                                      {"outstanding", smpp->outstanding},
+                                      {"queued", smpp->queued},
+                                      {"submitted", smpp->submitted},
+                                      {"resent", smpp->resent},
+                                      {"throttled", smpp->throttled},
+                                      {"reconnects", smpp->reconnects},
+                                      {"receipts", smpp->receipts},
+                                      {"receipts_unmatched", smpp->receipts_unmatched}};
+      }
     } else {
       sender["settings"] = nullptr;
     }

@@ -114,16 +114,51 @@ std::optional<bool> bool_field(const object& j, const char* name) {
   return b;
 }
 
+std::string smpp_json(const domain::SmppSessionInfo& s) {
+  return JsonWriter(320)
+      .field("smsc", s.smsc)
+      .field("system_id", s.system_id)
+      .field("bind", s.bind)
+      .field("state", s.state)
+      .field("outstanding", s.outstanding)
+      .field("queued", s.queued)
+      .field("submitted", s.submitted)
+      .field("resent", s.resent)
+      .field("throttled", s.throttled)
+      .field("reconnects", s.reconnects)
+      .field("receipts", s.receipts)
+      .field("receipts_unmatched", s.receipts_unmatched)
+      .finish();
+}
+
 std::string settings_json(const domain::SenderSettingsInfo& s) {
-  return JsonWriter(160)
-      .field("sender_id", s.sender_id)
+  JsonWriter w(160);
+  w.field("sender_id", s.sender_id)
       .field("program", s.program)
       .field("distribution", s.distribution)
       .field("mean_s", s.mean_s)
       .field("stddev_s", s.stddev_s)
       .field("failure_rate", s.failure_rate)
-      .field("window", s.window)
-      .finish();
+      .field("window", s.window);
+  if (s.smpp) w.raw_field("smpp", smpp_json(*s.smpp));
+  return w.finish();
+}
+
+domain::SmppSessionInfo smpp_from(const object& j) {
+  domain::SmppSessionInfo s;
+  s.smsc = optional_string(j, "smsc");
+  s.system_id = optional_string(j, "system_id");
+  s.bind = optional_string(j, "bind");
+  s.state = optional_string(j, "state");
+  s.outstanding = unsigned_field(j, "outstanding");
+  s.queued = unsigned_field(j, "queued");
+  s.submitted = unsigned_field(j, "submitted");
+  s.resent = unsigned_field(j, "resent");
+  s.throttled = unsigned_field(j, "throttled");
+  s.reconnects = unsigned_field(j, "reconnects");
+  s.receipts = unsigned_field(j, "receipts");
+  s.receipts_unmatched = unsigned_field(j, "receipts_unmatched");
+  return s;
 }
 
 domain::SenderSettingsInfo settings_from(const object& j) {
@@ -138,6 +173,15 @@ domain::SenderSettingsInfo settings_from(const object& j) {
   const auto window = int_field(j, "window", 1);
   if (window < 1 || window > 1'000'000) throw DecodeError("field 'window' must be between 1 and 1000000");
   s.window = static_cast<int>(window);
+  if (const auto smpp = find(j, "smpp"); smpp && !smpp->is_null()) {
+    object fields;
+    if (smpp->get_object().get(fields) != simdjson::SUCCESS) throw DecodeError("field 'smpp' must be an object");
+    try {
+      s.smpp = smpp_from(fields);
+    } catch (const DecodeError& e) {
+      throw DecodeError(fmt::format("in 'smpp': {}", e.what()));
+    }
+  }
   return s;
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "kafka/topic_admin.hpp"
+#include "sender/smpp_client_io.hpp"
 #include "sender/sender_worker.hpp"
 
 namespace smsim::sender {
@@ -31,6 +32,22 @@ void validate(const SenderSettings& s) {
                                       s.delivered_share + s.undelivered_share + s.expired_share));
   }
   if (s.report_delay.count() < 0) throw InvalidArgument("--report-delay must not be negative");
+  if (const auto& smpp = s.smpp) {
+    if (smpp->host.empty() || smpp->port < 1 || smpp->port > 65535) {
+      throw InvalidArgument(fmt::format("--smsc '{}' must be host:port with a port 1..65535", smpp->endpoint()));
+    }
+    if (smpp->system_id.empty() || smpp->system_id.size() > 15) {
+      throw InvalidArgument("--system-id must be 1 to 15 characters (an SMPP system_id)");
+    }
+    if (smpp->password.size() > 8) throw InvalidArgument("--password must be at most 8 characters (SMPP allows no more)");
+    if (!smpp::can_submit(smpp->bind)) {
+      throw InvalidArgument("--bind must be transceiver or transmitter: a receiver cannot submit");
+    }
+    if (smpp->enquire_link < std::chrono::seconds(1)) throw InvalidArgument("--enquire-link must be at least 1s");
+    if (smpp->source_addr.empty() || smpp->source_addr.size() > 11) {
+      throw InvalidArgument("--source-addr must be 1 to 11 characters (an alphanumeric sender)");
+    }
+  }
 }
 
 std::vector<std::string> make_sender_ids(const std::string& name, int count, std::uint64_t incarnation_seed) {
@@ -56,14 +73,23 @@ std::uint64_t SenderProgram::run() {
   }
   // The ids use fresh randomness even when --seed is given: a restarted program must not reuse them.
   const auto ids = make_sender_ids(settings_.name, settings_.senders, (std::uint64_t{device()} << 32) ^ device());
+  // One I/O thread for every SMPP session of the program; it outlives the workers.
+  std::unique_ptr<SmppClientIo> smpp_io;
+  if (settings_.smpp) smpp_io = std::make_unique<SmppClientIo>();
   std::vector<std::unique_ptr<SenderWorker>> workers;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    workers.push_back(std::make_unique<SenderWorker>(settings_, ids[i], seed + 7919 * (i + 1), stop_));
+    workers.push_back(std::make_unique<SenderWorker>(settings_, ids[i], seed + 7919 * (i + 1), stop_, smpp_io.get()));
   }
-  spdlog::info("sender program '{}': {} sender(s) [{}], {} mean {} stddev {}, failure rate {}, window {}",
-               settings_.name, ids.size(), fmt::join(ids, ", "), domain::to_string(settings_.timing.distribution),
-               format_duration(settings_.timing.mean), format_duration(settings_.timing.stddev),
-               settings_.failure_rate, settings_.window);
+  if (settings_.smpp) {
+    spdlog::info("sender program '{}': {} sender(s) [{}], each an SMPP {} session to {} as '{}', window {}",
+                 settings_.name, ids.size(), fmt::join(ids, ", "), smpp::to_string(settings_.smpp->bind),
+                 settings_.smpp->endpoint(), settings_.smpp->system_id, settings_.window);
+  } else {
+    spdlog::info("sender program '{}': {} sender(s) [{}], {} mean {} stddev {}, failure rate {}, window {}",
+                 settings_.name, ids.size(), fmt::join(ids, ", "), domain::to_string(settings_.timing.distribution),
+                 format_duration(settings_.timing.mean), format_duration(settings_.timing.stddev),
+                 settings_.failure_rate, settings_.window);
+  }
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (auto& worker : workers) {

@@ -4,38 +4,45 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include <thread>
+#include <librdkafka/rdkafka.h>
 
+#include "common/error.hpp"
 #include "domain/segmentation.hpp"
-#include "domain/smpp_receipt.hpp"
 #include "kafka/errors.hpp"
 #include "sender/input_records.hpp"
+#include "sender/simulated_supplier.hpp"
+#include "sender/smpp_supplier.hpp"
 
 namespace smsim::sender {
 namespace {
 
-// Records in flight to Kafka carry this so the delivery callback knows which offset it frees.
-struct StatusTicket {
-  std::int32_t partition;
-  std::int64_t offset;
-  std::string key;
-  std::string value;
+// Records in flight to Kafka carry this so the delivery callback knows what it makes durable: a
+// status (which offset it frees) or a delivery report (which receipt the SMSC may forget).
+struct RecordTicket {
+  enum class Kind { Status, Report } kind;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+  std::uint64_t ack = 0;
+  std::string topic, key, value;
 };
 
 constexpr auto kCommitInterval = std::chrono::milliseconds(100);
 constexpr auto kHeartbeatInterval = std::chrono::seconds(1);
+// How long a rebalance waits for the supplier to answer what is in flight: the simulated one always
+// does; an SMSC that is down must not keep the partitions from their next owner for ever (what is
+// not answered by then is not committed, so the next owner sends it again).
+constexpr auto kRevokeDrainLimit = std::chrono::seconds(10);
+constexpr auto kStopDrainLimit = std::chrono::seconds(30);
+constexpr auto kAckPoll = std::chrono::milliseconds(2);
 
 }  // namespace
 
 SenderWorker::SenderWorker(const SenderSettings& settings, std::string sender_id, std::uint64_t seed,
-                           const std::atomic<bool>& stop)
+                           const std::atomic<bool>& stop, SmppClientIo* smpp_io)
     : settings_(settings),
       id_(std::move(sender_id)),
       stop_(stop),
-      status_topic_(settings.legacy_status ? settings.topics.smsim_status : settings.topics.status),
-      timing_(settings.timing, seed),
-      failures_(settings.failure_rate, seed ^ 0x9e3779b97f4a7c15ULL),
-      supplier_random_(seed ^ 0x5851f42d4c957f2dULL) {
+      status_topic_(settings.legacy_status ? settings.topics.smsim_status : settings.topics.status) {
   producer_ = std::make_unique<kafka::Producer>(
       settings_.kafka,
       // Statuses are not on the latency path (a message's end-to-end time is stamped when it
@@ -67,10 +74,27 @@ SenderWorker::SenderWorker(const SenderSettings& settings, std::string sender_id
   }
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer_) throw kafka::KafkaError("cannot create consumer: " + error);
+  consumer_queue_ = rd_kafka_queue_get_consumer(consumer_->c_ptr());
   if (settings_.legacy_status) legacy_ = std::make_unique<LegacyStatus>(id_);
+
+  if (settings_.smpp) {
+    if (smpp_io == nullptr) throw Error("an SMPP sender needs the program's SMPP I/O thread");
+    supplier_ = std::make_unique<SmppSupplier>(settings_, id_, *smpp_io, [this] { wake(); });
+  } else {
+    supplier_ = std::make_unique<SimulatedSupplier>(settings_, id_, seed);
+  }
 }
 
-SenderWorker::~SenderWorker() = default;
+SenderWorker::~SenderWorker() {
+  supplier_.reset();  // first: its I/O thread may call wake() until then
+  if (consumer_queue_ != nullptr) rd_kafka_queue_destroy(consumer_queue_);
+}
+
+void SenderWorker::wake() {
+  // Cuts a consume() wait short (or makes the next one return at once) so that an SMPP answer is
+  // published without waiting for the poll timeout.
+  rd_kafka_queue_yield(consumer_queue_);
+}
 
 std::int64_t SenderWorker::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -83,14 +107,17 @@ void SenderWorker::run() {
   }
   send_heartbeat(false);
   while (!stop_.load()) {
+    supplier_->poll(*this);
     const auto now = Clock::now();
-    finish_due(now);
-    if (static_cast<int>(in_flight_.size()) < settings_.window) {
-      // Wait for a message, but no longer than until the next in-flight message is done.
+    if (supplier_->has_room()) {
+      // Wait for a message, but no longer than until the supplier's next answer is due.
       auto wait = std::chrono::milliseconds(100);
-      if (!in_flight_.empty()) {
-        wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(in_flight_.top().done_at - now));
+      if (const auto due = supplier_->next_due(); due != Clock::time_point::max()) {
+        wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(due - now));
       }
+      // A receipt waits for its report to be durable before the SMSC hears back (and sends the
+      // next): serve delivery callbacks soon rather than after a long poll.
+      if (reports_awaiting_ack_ > 0) wait = std::min(wait, kAckPoll);
       std::unique_ptr<RdKafka::Message> message(consumer_->consume(static_cast<int>(std::max<long>(0, wait.count()))));
       if (message->err() == RdKafka::ERR_NO_ERROR) {
         take(*message);
@@ -98,10 +125,10 @@ void SenderWorker::run() {
         spdlog::debug("sender {}: consume: {}", id_, message->errstr());
       }
     } else {
-      std::this_thread::sleep_until(std::min(in_flight_.top().done_at, now + std::chrono::milliseconds(100)));
+      supplier_->wait_until(
+          std::min(supplier_->next_due(), now + (reports_awaiting_ack_ > 0 ? kAckPoll : std::chrono::milliseconds(100))));
     }
     const auto after = Clock::now();
-    send_due_reports(after);
     publish_legacy_status();
     producer_->poll(0);
     dead_letters_->poll();
@@ -110,10 +137,11 @@ void SenderWorker::run() {
   }
   // Clean stop: finish what is in flight, make its statuses durable, commit, leave the group.
   // Delivery reports still due are sent now, early, rather than lost.
-  drain_in_flight();
+  drain_in_flight(kStopDrainLimit);
   publish_legacy_status();
   commit(true);
-  send_due_reports(Clock::time_point::max());
+  supplier_->flush_reports(*this);
+  supplier_->stop_waking();
   consumer_->close();   // leaves the group now (its revoke callback finds nothing left to do)
   send_heartbeat(true); // after close: the revoke must not re-announce us as present
   producer_->flush(10'000);
@@ -125,27 +153,30 @@ void SenderWorker::take(RdKafka::Message& message) {
   status.offset = message.offset();
   progress_[message.partition()].pending.emplace(message.offset(), false);
   status.report.sender_id = id_;
-  int total_parts = 1;
+  OutgoingMessage outgoing;
   try {
-    const auto input = decode_input(std::string_view(static_cast<const char*>(message.payload()), message.len()),
-                                    message.topic_name(), message.partition(), message.offset());
-    status.report.message_id = input.record.message.id;
-    status.report.produced_at_ms = input.record.produced_at_ms;
-    const auto count = domain::count_parts(input.record.message.content);
-    total_parts = count.parts;
-    if (total_parts > domain::kMaxParts) throw records::DecodeError("text needs more than 255 parts");
+    auto input = decode_input(std::string_view(static_cast<const char*>(message.payload()), message.len()),
+                              message.topic_name(), message.partition(), message.offset());
+    auto& record = input.record;
+    status.report.message_id = record.message.id;
+    status.report.produced_at_ms = record.produced_at_ms;
+    const auto count = domain::count_parts(record.message.content);
+    outgoing.total_parts = count.parts;
+    if (outgoing.total_parts > domain::kMaxParts) throw records::DecodeError("text needs more than 255 parts");
     // A record in the original's shape had no dispatcher to announce it: announce it for the tracker.
-    if (input.derived_id) announce_original(input.record, count);
+    if (input.derived_id) announce_original(record, count);
+    outgoing.message_id = record.message.id;
+    outgoing.number = std::move(record.message.number);
+    outgoing.text = std::move(record.message.content);
   } catch (const records::DecodeError& e) {
     // Not a message we can send: dead-letter it and acknowledge it, so it cannot block the partition.
     dead_letters_->send(message, e.what());
     progress_[message.partition()].pending[message.offset()] = true;
     return;
   }
-  const auto first_part = timing_.next();
-  status.report.processing_time = first_part;
-  InFlight item{Clock::now() + first_part, std::move(status), 1, total_parts, {}, now_ms()};
-  in_flight_.push(std::move(item));
+  outgoing.ticket = next_ticket_++;
+  in_flight_.emplace(outgoing.ticket, std::move(status));
+  supplier_->submit(std::move(outgoing));
 }
 
 void SenderWorker::announce_original(const records::MessageRecord& record, const domain::PartCount& count) {
@@ -163,108 +194,60 @@ void SenderWorker::publish_legacy_status() {
                                  records::kLegacyMirrorHeader, status_topic_);
 }
 
-void SenderWorker::finish_due(Clock::time_point now) {
-  while (!in_flight_.empty() && in_flight_.top().done_at <= now) {
-    InFlight item = in_flight_.top();
-    in_flight_.pop();
-    submit_part(item);
-  }
+void SenderWorker::part_answered(std::uint64_t ticket, const domain::PartSubmit& submit) {
+  if (in_flight_.count(ticket) == 0) return;  // finished already (or handed back in a rebalance)
+  producer_->produce(status_topic_, kafka::Producer::kAnyPartition, submit.message_id,
+                     records::encode_submit(submit));
 }
 
-void SenderWorker::submit_part(InFlight& item) {
-  // The supplier's answer to the current part: accepted with its own message id, or rejected.
-  domain::PartSubmit submit;
-  submit.message_id = item.status.report.message_id;
-  submit.sender_id = id_;
-  submit.part = item.part;
-  submit.total_parts = item.total_parts;
-  submit.accepted = !failures_.next_fails();
-  submit.at_ms = now_ms();
-  submit.report_expected = settings_.delivery_reports;
-  if (submit.accepted) {
-    submit.supplier_id = fmt::format("{:016x}", supplier_random_());
-    item.supplier_ids.push_back(submit.supplier_id);
-  } else {
-    submit.error = "simulated supplier rejection (ESME_RSUBMITFAIL)";
-  }
-  // The response that finishes the message rides in its status record; earlier parts' responses
-  // are records of their own.
-  if (!submit.accepted) {
-    item.status.report.outcome = domain::Outcome::Failed;
-    item.status.report.error = fmt::format("part {} of {} rejected", item.part, item.total_parts);
-    item.status.final_submit = std::move(submit);
-    finish(item);
-  } else if (item.part == item.total_parts) {
-    item.status.report.outcome = domain::Outcome::Sent;
-    item.status.final_submit = std::move(submit);
-    finish(item);
-    schedule_reports(item);
-  } else {
-    producer_->produce(status_topic_, kafka::Producer::kAnyPartition, submit.message_id,
-                       records::encode_submit(submit));
-    // Next part: the message keeps its window slot until every part is answered.
-    ++item.part;
-    const auto next = timing_.next();
-    item.status.report.processing_time += next;
-    item.done_at = Clock::now() + next;
-    in_flight_.push(std::move(item));
-  }
-}
-
-void SenderWorker::schedule_reports(const InFlight& item) {
-  if (!settings_.delivery_reports) return;
-  std::exponential_distribution<double> delay(1.0 / std::max(1e-9, to_seconds(settings_.report_delay)));
-  std::uniform_real_distribution<double> share(0.0, 1.0);
-  for (int part = 1; part <= item.total_parts; ++part) {
-    const double u = share(supplier_random_);
-    const auto stat = u < settings_.delivered_share ? domain::DeliveryStat::Delivered
-                      : u < settings_.delivered_share + settings_.undelivered_share ? domain::DeliveryStat::Undeliverable
-                                                                                   : domain::DeliveryStat::Expired;
-    const auto wait = settings_.report_delay.count() == 0
-                          ? Duration::zero()
-                          : std::chrono::duration_cast<Duration>(std::chrono::duration<double>(delay(supplier_random_)));
-    const auto done_ms = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
-    domain::DeliveryReceipt receipt;
-    receipt.supplier_message_id = item.supplier_ids[static_cast<std::size_t>(part - 1)];
-    receipt.submitted = 1;
-    receipt.delivered = stat == domain::DeliveryStat::Delivered ? 1 : 0;
-    receipt.submit_date_ms = item.submitted_at_ms;
-    receipt.done_date_ms = done_ms;
-    receipt.stat = stat;
-    receipt.error_code = stat == domain::DeliveryStat::Delivered ? 0 : stat == domain::DeliveryStat::Expired ? 254 : 1;
-    reports_.push({Clock::now() + wait,
-                   {item.status.report.message_id, part, item.total_parts, domain::format_receipt(receipt), done_ms}});
-  }
-}
-
-void SenderWorker::send_due_reports(Clock::time_point now) {
-  while (!reports_.empty() && reports_.top().due <= now) {
-    const auto& report = reports_.top().report;
-    producer_->produce(settings_.topics.delivery_reports, kafka::Producer::kAnyPartition, report.message_id,
-                       records::encode_delivery_report(report));
-    reports_.pop();
-  }
-}
-
-void SenderWorker::finish(InFlight& item) {
-  auto& report = item.status.report;
+void SenderWorker::message_finished(std::uint64_t ticket, MessageResult result) {
+  const auto it = in_flight_.find(ticket);
+  if (it == in_flight_.end()) return;
+  auto& status = it->second;
+  auto& report = status.report;
+  report.outcome = result.outcome;
+  report.processing_time = result.processing_time;
+  report.error = std::move(result.error);
   report.finished_at_ms = now_ms();
-  auto* ticket = new StatusTicket{item.status.partition, item.status.offset, report.message_id,
-                                  records::encode_status(item.status)};
-  producer_->produce(status_topic_, kafka::Producer::kAnyPartition, ticket->key, ticket->value, ticket);
+  // The response that finishes the message rides in its status record; earlier parts' responses
+  // were records of their own.
+  result.final_submit.message_id = report.message_id;
+  result.final_submit.sender_id = id_;
+  status.final_submit = std::move(result.final_submit);
+  auto* record = new RecordTicket{RecordTicket::Kind::Status, status.partition, status.offset, 0,
+                                  status_topic_, report.message_id, records::encode_status(status)};
+  producer_->produce(record->topic, kafka::Producer::kAnyPartition, record->key, record->value, record);
   if (legacy_) legacy_->on_finished(report.outcome, report.processing_time);
+  in_flight_.erase(it);
   finished_.fetch_add(1);
 }
 
+void SenderWorker::delivery_report(const records::DeliveryReportRecord& report, std::uint64_t ack) {
+  auto value = records::encode_delivery_report(report);
+  if (ack == 0) {
+    producer_->produce(settings_.topics.delivery_reports, kafka::Producer::kAnyPartition, report.message_id, value);
+    return;
+  }
+  auto* ticket = new RecordTicket{RecordTicket::Kind::Report, -1, -1, ack, settings_.topics.delivery_reports,
+                                  report.message_id, std::move(value)};
+  ++reports_awaiting_ack_;
+  producer_->produce(ticket->topic, kafka::Producer::kAnyPartition, ticket->key, ticket->value, ticket);
+}
+
 void SenderWorker::on_status_delivered(const kafka::Delivery& delivery) {
-  std::unique_ptr<StatusTicket> ticket(static_cast<StatusTicket*>(delivery.opaque));
-  if (!ticket) return;  // heartbeats carry no ticket
+  std::unique_ptr<RecordTicket> ticket(static_cast<RecordTicket*>(delivery.opaque));
+  if (!ticket) return;  // heartbeats and submit records carry no ticket
   if (delivery.error != RdKafka::ERR_NO_ERROR) {
-    // Not durable: publish again; the offset stays uncommitted until it is.
-    spdlog::warn("sender {}: status for {} not delivered ({}); retrying", id_, ticket->key,
+    // Not durable: publish again; the offset stays uncommitted (the receipt unacknowledged) until it is.
+    spdlog::warn("sender {}: record for {} not delivered to {} ({}); retrying", id_, ticket->key, ticket->topic,
                  RdKafka::err2str(delivery.error));
     auto* retry = ticket.release();
-    producer_->produce(status_topic_, kafka::Producer::kAnyPartition, retry->key, retry->value, retry);
+    producer_->produce(retry->topic, kafka::Producer::kAnyPartition, retry->key, retry->value, retry);
+    return;
+  }
+  if (ticket->kind == RecordTicket::Kind::Report) {
+    --reports_awaiting_ack_;
+    supplier_->receipt_stored(ticket->ack);
     return;
   }
   const auto it = progress_.find(ticket->partition);
@@ -296,10 +279,17 @@ void SenderWorker::commit(bool synchronous) {
   RdKafka::TopicPartition::destroy(offsets);
 }
 
-void SenderWorker::drain_in_flight() {
-  while (!in_flight_.empty()) {
-    std::this_thread::sleep_until(in_flight_.top().done_at);
-    finish_due(Clock::now());
+void SenderWorker::drain_in_flight(Clock::duration limit) {
+  const auto deadline = Clock::now() + limit;
+  while (!supplier_->idle() && Clock::now() < deadline) {
+    supplier_->wait_until(std::min({supplier_->next_due(), deadline, Clock::now() + std::chrono::milliseconds(100)}));
+    supplier_->poll(*this);
+    producer_->poll(0);
+  }
+  if (!supplier_->idle()) {
+    spdlog::warn("sender {}: {} message(s) still unanswered by the supplier after {}; they stay uncommitted and "
+                 "are sent again by whoever reads them next",
+                 id_, in_flight_.size(), format_duration(std::chrono::duration_cast<Duration>(limit)));
   }
   // Wait for every status to be acknowledged so that the commit below covers them.
   producer_->flush(30'000);
@@ -310,11 +300,7 @@ void SenderWorker::send_heartbeat(bool leaving) {
   records::Heartbeat h;
   h.settings.sender_id = id_;
   h.settings.program = settings_.name;
-  h.settings.distribution = std::string(domain::to_string(settings_.timing.distribution));
-  h.settings.mean_s = to_seconds(settings_.timing.mean);
-  h.settings.stddev_s = to_seconds(settings_.timing.stddev);
-  h.settings.failure_rate = settings_.failure_rate;
-  h.settings.window = settings_.window;
+  supplier_->describe(h.settings);
   h.partitions = leaving ? std::vector<std::int32_t>{} : assignment_;
   h.at_ms = now_ms();
   h.leaving = leaving;
@@ -331,7 +317,7 @@ void SenderWorker::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::Error
   } else {
     // Hand the partitions back cleanly: finish the messages in flight, make their statuses durable
     // and commit, so the next owner starts exactly where this one stopped.
-    drain_in_flight();
+    drain_in_flight(kRevokeDrainLimit);
     commit(true);
     consumer->unassign();
     progress_.clear();

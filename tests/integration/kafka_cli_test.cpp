@@ -133,7 +133,8 @@ TEST_F(KafkaCli, EverySubcommandHasHelp) {
   for (const auto& sub : std::vector<std::vector<std::string>>{
            {"--help"}, {"kafka", "--help"}, {"kafka", "start", "--help"}, {"kafka", "stop", "--help"},
            {"kafka", "status", "--help"}, {"kafka", "destroy", "--help"}, {"gateway", "--help"}, {"sender", "--help"},
-           {"tracker", "--help"}, {"up", "--help"}, {"produce", "--help"}}) {
+           {"tracker", "--help"}, {"up", "--help"}, {"produce", "--help"}, {"smsc", "--help"},
+           {"smpp-load", "--help"}}) {
     const auto r = run_smsim(sub);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << r.output;
@@ -146,7 +147,17 @@ TEST_F(KafkaCli, EverySubcommandHasHelp) {
            {{"sender", "--failure-rate", "1.5", "--bootstrap-servers", "127.0.0.1:1"}, "--failure-rate"},
            {{"sender", "--mean", "250", "--bootstrap-servers", "127.0.0.1:1"}, "250"},
            {{"sender", "--distribution", "uniform", "--mean", "10ms", "--stddev", "10ms"}, "--stddev"},
-           {{"sender", "--delivered", "0.5", "--bootstrap-servers", "127.0.0.1:1"}, "add up to 1"}}) {
+           {{"sender", "--delivered", "0.5", "--bootstrap-servers", "127.0.0.1:1"}, "add up to 1"},
+           // SMPP flags (docs/smpp.md)
+           {{"sender", "--smsc", "nowhere", "--bootstrap-servers", "127.0.0.1:1"}, "--smsc"},
+           {{"sender", "--smsc", "127.0.0.1:1", "--password", "ninechars", "--bootstrap-servers", "127.0.0.1:1"},
+            "--password"},
+           {{"sender", "--smsc", "127.0.0.1:1", "--bind", "receiver"}, "--bind"},
+           {{"smsc", "--account", "nopassword"}, "--account"},
+           {{"smsc", "--failure-status", "ESME_NOPE"}, "--failure-status"},
+           {{"smsc", "--delivered", "0.5"}, "add up to 1"},
+           {{"smsc", "--window", "0"}, "--window"},
+           {{"smpp-load", "--smsc", "nowhere"}, "--smsc"}}) {
     const auto r = run_smsim(args);
     EXPECT_NE(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find(flag), std::string::npos) << r.output;

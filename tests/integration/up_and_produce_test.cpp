@@ -32,6 +32,36 @@ TEST(Up, BringsUpEverythingRunsTheCampaignAndStopsEverything) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Up, StartsTheConfiguredSmscAndSendsThroughIt) {
+  const auto dir = smsim::os::make_temp_dir("smsim-it-up-smpp");
+  const auto port = std::to_string(smsim::os::pick_free_port());
+  const auto kafka_port = std::to_string(smsim::os::pick_free_port());
+  // --smsc-port P puts the SMSC's /metrics on P+1: both must be free.
+  auto smsc_port = smsim::os::pick_free_port();
+  while (smsc_port >= 65535 || !smsim::os::tcp_port_is_free("127.0.0.1", static_cast<std::uint16_t>(smsc_port + 1))) {
+    smsc_port = smsim::os::pick_free_port();
+  }
+  const auto result = run_smsim({"up", "--config", SMSIM_TEST_DATA "/tiny-smpp-up.toml", "--port", port, "--kafka-port",
+                                 kafka_port, "--smsc-port", std::to_string(smsc_port), "--state-dir", dir.string(),
+                                 "--exit-when-done"});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("smsc: 127.0.0.1:" + std::to_string(smsc_port)), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("SMPP transceiver to 127.0.0.1:" + std::to_string(smsc_port) + " as 'tiny'"),
+            std::string::npos)
+      << result.output;
+  const std::regex done_line(R"(100\.0%  sent (\d+)  failed (\d+)  in flight 0 .* done)");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(result.output, match, done_line)) << result.output;
+  EXPECT_EQ(std::stoi(match[1]) + std::stoi(match[2]), 300) << match[0];
+  EXPECT_GT(std::stoi(match[2]), 0) << "the SMSC's failure rate shows";
+  // The SMSC saw the parts: its log names the binds, the senders' logs the sessions.
+  EXPECT_NE(smsim::os::tail_of_file(dir / "up-logs" / "sender-smpp.log", 200).find("bound to 127.0.0.1"),
+            std::string::npos);
+  EXPECT_EQ(processes_mentioning({dir.string()}), 0) << "up must stop the broker and every service it started";
+  EXPECT_EQ(processes_mentioning({"smsc", "--port", std::to_string(smsc_port)}), 0) << "and the SMSC";
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Produce, StartsACampaignAndFollowsItToTheEnd) {
   const auto dir = smsim::os::make_temp_dir("smsim-it-produce");
   const int port = smsim::os::pick_free_port();

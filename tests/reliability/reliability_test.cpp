@@ -56,12 +56,13 @@ class Reliability : public ::testing::Test {
   }
   void TearDown() override {
     if (HasFailure()) {
-      for (auto* p : {gateway_.get(), a_.get(), b_.get()}) {
+      for (auto* p : {gateway_.get(), a_.get(), b_.get(), smsc_.get()}) {
         if (p) std::cout << p->log_tail(25) << "\n";
       }
     }
     a_.reset();
     b_.reset();
+    smsc_.reset();
     gateway_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -145,7 +146,7 @@ class Reliability : public ::testing::Test {
   int runs_ = 0;
   std::uint64_t count_ = 0;
   std::string campaign_;
-  std::unique_ptr<ServiceProcess> gateway_, a_, b_;
+  std::unique_ptr<ServiceProcess> gateway_, a_, b_, smsc_;
 };
 
 }  // namespace
@@ -217,6 +218,64 @@ TEST_F(Reliability, PoisonRecordsAreDeadLetteredAndStopNothing) {
   const auto dead = std::stoull(metrics.substr(at + sample.size()));
   EXPECT_GE(dead, 2 * poison.size()) << "every poison record is dead-lettered once (by coordinates)";
   EXPECT_TRUE(gateway_->alive() && a_->alive() && b_->alive()) << "nothing may crash";
+}
+
+// The SMSC a pool of SMPP senders submits to is SIGKILLed mid-campaign and restarted on its port:
+// the senders reconnect and rebind by themselves and send again every submit_sm that had no answer.
+// Each message is still counted once (the audit reads the status topic), and the resends must
+// have happened (the senders' heartbeats count them), so the kill did hit messages in flight.
+TEST_F(Reliability, SmscKilledAndRestarted) {
+  const int smsc_port = smsim::os::pick_free_port();
+  const auto start_smsc = [&] {
+    return std::make_unique<ServiceProcess>(
+        "smsc",
+        // Answers take 200 ms: each session's window of 50 is full whenever the kill comes, so
+        // there are always submit_sm without an answer to send again.
+        std::vector<std::string>{"smsc", "--port", std::to_string(smsc_port), "--metrics-port", "-1", "--mean", "200ms",
+                                 "--stddev", "20ms", "--failure-rate", "0.05", "--receipt-delay", "100ms"},
+        dir_ / ("smsc-" + std::to_string(runs_++) + ".log"));
+  };
+  const auto smpp_resent = [&] {
+    std::uint64_t resent = 0, reconnects = 0;
+    const auto m = monitor();  // named: iterating a member of a temporary would dangle
+    for (const auto& s : m["senders"]) {
+      if (!s["settings"].is_object() || !s["settings"].contains("smpp")) continue;
+      resent += s["settings"]["smpp"].value("resent", std::uint64_t{0});
+      reconnects += s["settings"]["smpp"].value("reconnects", std::uint64_t{0});
+    }
+    return std::pair{resent, reconnects};
+  };
+  start_gateway();
+  smsc_ = start_smsc();
+  auto args = std::vector<std::string>{"sender", "--name", "smpp", "--senders", "2", "--smsc",
+                                       "127.0.0.1:" + std::to_string(smsc_port), "--window", "50"};
+  for (const auto& f : names_.sender_flags()) args.push_back(f);
+  a_ = std::make_unique<ServiceProcess>("smpp", args, dir_ / ("smpp-" + std::to_string(runs_++) + ".log"));
+  poll_json(port_, "/monitor", [](const json& m) { return m.value("live_senders", 0) >= 2; }, std::chrono::seconds(60));
+  const auto accepted = http_post(port_, "/produce-messages", json{{"num_messages", count_}}.dump());
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  campaign_ = accepted.json()["campaign_id"].get<std::string>();
+
+  wait_until_finished_at_least(count_ / 3);
+  smsc_->kill_hard();
+  const auto at_kill = finished_of(monitor());
+  ASSERT_LT(at_kill, count_) << "the SMSC must die mid-campaign";
+  ASSERT_GE(at_kill, count_ / 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the senders find it gone and retry
+  smsc_ = start_smsc();
+  const auto at_restart = finished_of(monitor());
+  const double recover = time_until([&] { return finished_of(monitor()) > at_restart; });
+  finish("smsc SIGKILL + restart", recover);
+  // Heartbeats lag by up to a second: wait for them to show the resends.
+  std::pair<std::uint64_t, std::uint64_t> counts{0, 0};
+  time_until([&] {
+    counts = smpp_resent();
+    return counts.first > 0 && counts.second > 0;
+  });
+  EXPECT_GT(counts.second, 0u) << "the senders reconnected";
+  EXPECT_GT(counts.first, 0u) << "submit_sm without an answer at the kill were sent again";
+  std::cout << "[ scenario ] smsc SIGKILL + restart: finished " << at_kill << " of " << count_ << " at the kill; "
+            << counts.first << " submit_sm resent over " << counts.second << " reconnect(s)\n";
 }
 
 int main(int argc, char** argv) {

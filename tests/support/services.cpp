@@ -15,9 +15,10 @@
 
 namespace smsim::test {
 
-ServiceProcess::ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file)
+ServiceProcess::ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file,
+                               Program program)
     : name_(std::move(name)), log_file_(std::move(log_file)) {
-  args.insert(args.begin(), SMSIM_BINARY);
+  if (program == Program::Smsim) args.insert(args.begin(), SMSIM_BINARY);
   pid_ = os::spawn({.argv = args, .output_file = log_file_, .new_session = true, .die_with_parent = true});
 }
 

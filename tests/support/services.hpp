@@ -17,7 +17,10 @@ namespace smsim::test {
 
 class ServiceProcess {
  public:
-  ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file);
+  /// `smsim <args...>`; with Program::AsGiven, args[0] is the program (another stack, e.g. node).
+  enum class Program { Smsim, AsGiven };
+  ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file,
+                 Program program = Program::Smsim);
   ~ServiceProcess();
   ServiceProcess(const ServiceProcess&) = delete;
   ServiceProcess& operator=(const ServiceProcess&) = delete;

@@ -19,4 +19,12 @@ struct AuditResult {
 AuditResult audit_campaign(const kafka::ClientConfig& config, const std::string& status_topic,
                            const std::string& campaign_id, std::uint64_t count);
 
+/// The delivery reports of a campaign on the delivery-reports topic: distinct (message, part)
+/// pairs and records (duplicates included).
+struct ReportAudit {
+  std::uint64_t distinct_parts = 0, records = 0, unparsed = 0;
+};
+ReportAudit audit_delivery_reports(const kafka::ClientConfig& config, const std::string& topic,
+                                   const std::string& campaign_id);
+
 }  // namespace smsim::test

@@ -244,7 +244,9 @@ TEST(ParseReceipt, MalformedValuesAreNamed) {
       {"done date:2611211406", "done date:2611212406", "\"done date\" is malformed"},        // hour 24
       {"done date:2611211406", "done date:2611211460", "\"done date\" is malformed"},        // minute 60
       {"done date:2611211406", "done date:261121140", "\"done date\" is malformed"},         // 9 digits
-      {"done date:2611211406", "done date:261121140612", "\"done date\" is malformed"},      // with seconds
+      {"done date:2611211406", "done date:26112114061", "\"done date\" is malformed"},       // 11 digits
+      {"done date:2611211406", "done date:261121140660", "\"done date\" is malformed"},      // second 60
+      {"done date:2611211406", "done date:19991121140600", "\"done date\" is malformed"},   // year 1999
       {"sub:001", "sub:abc", "\"sub\" is malformed"},
       {"sub:001", "sub:0001", "\"sub\" is malformed"},
       {"sub:001", "sub:-01", "\"sub\" is malformed"},
@@ -262,6 +264,15 @@ TEST(ParseReceipt, MalformedValuesAreNamed) {
   EXPECT_NE(parse_error(replaced(kGood, "abc123", std::string(66, 'x'))).find("\"id\" is malformed"),
             std::string::npos);
   EXPECT_EQ(parse_receipt(replaced(kGood, "abc123", std::string(65, 'x'))).supplier_message_id, std::string(65, 'x'));
+}
+
+TEST(ParseReceipt, DatesWithSecondsOrCenturyAsSomeSmscsWriteThem) {
+  // SMPP interop notes: strict parsers elsewhere take 10, 12 or 14 digits; so do we.
+  const auto ten = parse_receipt(kGood);
+  const auto twelve = parse_receipt(replaced(kGood, "done date:2611211406", "done date:261121140659"));
+  const auto fourteen = parse_receipt(replaced(kGood, "done date:2611211406", "done date:20261121140600"));
+  EXPECT_EQ(twelve.done_date_ms, ten.done_date_ms) << "seconds are dropped: a receipt carries whole minutes";
+  EXPECT_EQ(fourteen.done_date_ms, ten.done_date_ms);
 }
 
 TEST(ParseReceipt, ErrorMessageSaysWhatAReceiptLooksLike) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -70,6 +72,63 @@ TEST(UpConfig, SenderArgumentsRoundTripThroughTheFlags) {
                                           "--stddev", "1.5s", "--distribution", "exponential",
                                           "--failure-rate", "0.25", "--window", "4", "--seed", "9"};
   EXPECT_EQ(args, expected);
+}
+
+TEST(UpConfig, TheShippedSmppConfigIsValid) {
+  const auto config = load_up_config(std::filesystem::path(SMSIM_DEFAULT_CONFIG).parent_path() / "smsim-smpp.toml");
+  ASSERT_TRUE(config.smsc.has_value());
+  EXPECT_EQ(config.smsc->port, 2775);
+  ASSERT_EQ(config.pools.size(), 3u);
+  ASSERT_TRUE(config.pools[0].smpp.has_value());
+  EXPECT_EQ(config.pools[0].smpp->endpoint(), "127.0.0.1:2775");
+  EXPECT_EQ(config.pools[0].smpp->system_id, "smsim");
+  EXPECT_EQ(config.pools[1].smpp->system_id, "bulk");
+  EXPECT_TRUE(config.pool_uses_local_smsc[0]);
+  EXPECT_FALSE(config.pools[2].smpp.has_value()) << "a simulated pool beside the SMPP ones";
+}
+
+TEST(UpConfig, SmppPoolsBecomeSenderFlags) {
+  const auto config = parse_up_config(R"(
+[smsc]
+port = 3775
+accounts = ["acme:pw:50"]
+[[pool]]
+name = "local"
+smsc = "local"
+[[pool]]
+name = "remote"
+smsc = "10.0.0.7:2775"
+system_id = "other"
+password = "pw2"
+bind = "transmitter"
+concatenation = "sar"
+window = 3
+)", "t");
+  ASSERT_EQ(config.pools.size(), 2u);
+  EXPECT_EQ(config.pools[0].window, 10) << "an SMPP pool's window defaults to 10 submit_sm";
+  const std::vector<std::string> local{"sender", "--name", "local", "--senders", "1", "--mean", "250ms", "--stddev",
+                                       "50ms", "--distribution", "normal", "--failure-rate", "0", "--window", "10",
+                                       "--smsc", "127.0.0.1:3775", "--system-id", "acme", "--password", "pw",
+                                       "--bind", "transceiver", "--enquire-link", "30s", "--concatenation", "udh"};
+  EXPECT_EQ(sender_arguments(config.pools[0]), local);
+  const auto remote = sender_arguments(config.pools[1]);
+  EXPECT_NE(std::find(remote.begin(), remote.end(), "10.0.0.7:2775"), remote.end());
+  EXPECT_NE(std::find(remote.begin(), remote.end(), "transmitter"), remote.end());
+  EXPECT_NE(std::find(remote.begin(), remote.end(), "sar"), remote.end());
+  const auto smsc = smsc_arguments(*config.smsc);
+  EXPECT_NE(std::find(smsc.begin(), smsc.end(), "3775"), smsc.end());
+  EXPECT_NE(std::find(smsc.begin(), smsc.end(), "acme:pw:50"), smsc.end());
+}
+
+TEST(UpConfig, SmppErrorsNameTheKey) {
+  EXPECT_NE(error_of("[[pool]]\nname='x'\nsmsc='local'\n").find("needs an [smsc] table"), std::string::npos);
+  EXPECT_NE(error_of("[[pool]]\nname='x'\nsmsc='nowhere'\n").find("pool[0].smsc"), std::string::npos);
+  EXPECT_NE(error_of("[[pool]]\nname='x'\nsystem_id='a'\n").find("only for a pool with an smsc"), std::string::npos);
+  EXPECT_NE(error_of("[smsc]\naccounts=['nopassword']\n[[pool]]\nname='x'\n").find("smsc.accounts"), std::string::npos);
+  EXPECT_NE(error_of("[smsc]\nfailure_rate=2\n[[pool]]\nname='x'\n").find("--failure-rate"), std::string::npos);
+  EXPECT_NE(error_of("[[pool]]\nname='x'\nsmsc='1.2.3.4:5'\nbind='receiver'\n").find("pool[0].bind"), std::string::npos);
+  EXPECT_NE(error_of("[[pool]]\nname='x'\nsmsc='1.2.3.4:5'\npassword='ninechars'\n").find("--password"),
+            std::string::npos);
 }
 
 TEST(Progress, LineShowsCountsBarAndEta) {

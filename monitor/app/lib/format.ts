@@ -96,6 +96,7 @@ export function failureRatio(sent: number, failed: number): number | null {
 /** "normal 5 ms ± 2 ms", "constant 250 ms"; the sender's timing model in one phrase. */
 export function formatTiming(settings: SenderSettings | null): string {
   if (!settings) return DASH;
+  if (settings.smpp) return `SMPP → ${settings.smpp.smsc}`;
   const mean = formatSeconds(settings.mean);
   if (settings.distribution === 'constant' || settings.stddev <= 0) return `${settings.distribution} ${mean}`;
   return `${settings.distribution} ${mean} ± ${formatSeconds(settings.stddev)}`;

@@ -9,13 +9,33 @@ export interface GatewayConfig {
   version: string;
 }
 
+/** A sender's SMPP session to its SMSC (`smsim sender --smsc`), from its heartbeat. */
+export interface SmppSession {
+  smsc: string;
+  system_id: string;
+  bind: string;
+  /** connecting, binding, bound, or why the session is down (e.g. "bind refused: ESME_RINVPASWD"). */
+  state: string;
+  outstanding: number;
+  queued: number;
+  submitted: number;
+  resent: number;
+  throttled: number;
+  reconnects: number;
+  receipts: number;
+  receipts_unmatched: number;
+}
+
 export interface SenderSettings {
   program: string;
+  /** "smpp" for a sender submitting over SMPP (then mean, stddev and failure_rate are the SMSC's, not set here). */
   distribution: string;
   mean: number;
   stddev: number;
   failure_rate: number;
+  /** Messages in flight; for SMPP, submit_sm outstanding per session. */
   window: number;
+  smpp?: SmppSession;
 }
 
 /**

@@ -23,6 +23,7 @@ import { GatewayBanner, type Unreachable } from './gateway-banner';
 import { Header, type Connection } from './header';
 import { KafkaPanel } from './kafka-panel';
 import { SenderTable } from './sender-table';
+import { SmscPanel } from './smsc-panel';
 import { StatCards } from './stat-cards';
 
 const KAFKA_MIN_INTERVAL_MS = 5000;
@@ -210,6 +211,7 @@ export function LiveDashboard() {
         <LatencyPanel monitor={monitor} history={latency} />
       </div>
       <SenderTable senders={monitor?.senders ?? null} />
+      <SmscPanel senders={monitor?.senders ?? null} />
       <KafkaPanel
         overview={kafka}
         error={kafkaError}

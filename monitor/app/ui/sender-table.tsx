@@ -52,7 +52,7 @@ function Row({ sender: s }: { sender: SenderFigures }) {
       </th>
       <td>{program(s)}</td>
       <td>{s.legacy && !s.settings ? 'unknown' : formatTiming(s.settings)}</td>
-      <td className="num">{s.settings ? formatPercent(s.settings.failure_rate, 0) : '—'}</td>
+      <td className="num">{s.settings && !s.settings.smpp ? formatPercent(s.settings.failure_rate, 0) : '—'}</td>
       <td className="num">{s.settings ? s.settings.window : '—'}</td>
       <td className="num">{formatCount(s.messages_sent)}</td>
       <td className="num">{formatCount(s.messages_failed)}</td>
