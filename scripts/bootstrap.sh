@@ -32,6 +32,7 @@ apt_packages=(
   openjdk-17-jre-headless                         # runs the Kafka broker
   chromium                                        # the monitor's end-to-end test (driven by playwright-core)
   python3-venv                                    # scripts/api-fuzz.sh installs schemathesis into a venv
+  python3-confluent-kafka                         # scripts/bench.py and the naive baseline (Debian's /usr/bin/python3)
   clang libclang-rt-14-dev                        # libFuzzer targets (fuzz/, scripts/fuzz.sh)
 )
 missing=()
