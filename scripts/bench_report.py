@@ -208,7 +208,7 @@ def svg_curve(curve, path):
         return False
     width, height, left, right, top, bottom = 660, 340, 80, 50, 40, 60
     xs = sorted({p["x"] for p in points})
-    log_x = xs[0] > 0 and xs[-1] / xs[0] >= 20
+    log_x = xs[0] > 0 and xs[-1] / xs[0] >= 10
     fx = (lambda v: math.log10(v)) if log_x else (lambda v: v)
     x0, x1 = fx(xs[0]), fx(xs[-1])
     y_max = nice_max(max(p["max"] for p in points))

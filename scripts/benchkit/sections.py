@@ -139,10 +139,7 @@ def core(ctx):
     add("core", "e2e_4", "end to end, 4 senders (the default product)", "msg/s", runs["e2e_4"], vs="reference",
         how="one sender program of 4 threads at 0 ms, delivery reports on, tracker on; POST → last status counted")
     e2e_details(ctx, "core", "e2e_4", runs["e2e_4"], "full load")
-    for r in runs["e2e_4"]:
-        ctx.res.add_curve_point("gateway_cpu_by_size", "curves", "Gateway CPU per message as the campaign grows",
-                                "messages in the campaign", "gateway CPU-µs per message", "4 senders, 0 ms",
-                                r["messages"], [r], value=lambda r: r["cpu_us_per_msg"]["gateway"], unit="µs")
+    gateway_cpu_point(ctx, n, runs["e2e_4"])
 
 
 def intake_run(ctx, n):
@@ -231,6 +228,10 @@ def naive(ctx):
         add("naive", f"smsim_{threads}_cpu", f"CPU per message: smsim ({threads}), gateway + senders", "µs",
             runs[f"smsim_{threads}"], value=lambda r: r["cpu_us_per_msg"]["gateway"] + r["cpu_us_per_msg"]["senders"],
             digits=1, runs_from=f"smsim_{threads}")
+        for side in ("naive", "smsim"):
+            add("naive", f"{side}_{threads}_cpu_broker", f"CPU per message: the broker, under {side} ({threads})", "µs",
+                runs[f"{side}_{threads}"], value=lambda r: r["cpu_us_per_msg"]["broker"], digits=1,
+                runs_from=f"{side}_{threads}")
 
 
 def naive_run(ctx, n, threads):
@@ -286,10 +287,7 @@ def memory(ctx):
         value=lambda r: r["rss_mb"]["senders"], runs_from="memory_rate")
     add("memory", "memory_cpu_gateway", "CPU per message: gateway", "µs", runs,
         value=lambda r: r["cpu_us_per_msg"]["gateway"], digits=1, runs_from="memory_rate")
-    for r in runs:
-        ctx.res.add_curve_point("gateway_cpu_by_size", "curves", "Gateway CPU per message as the campaign grows",
-                                "messages in the campaign", "gateway CPU-µs per message", "4 senders, 0 ms",
-                                r["messages"], [r], value=lambda r: r["cpu_us_per_msg"]["gateway"], unit="µs")
+    gateway_cpu_point(ctx, m, runs)
 
 
 # --- scaling curves -------------------------------------------------------------------------------
@@ -317,10 +315,14 @@ def curves(ctx):
     for i in range(ctx.repeat):
         ctx.log(f"curve, campaign of {small:,} ({i + 1}/{ctx.repeat})")
         runs.append(smsim_run(ctx, small, [zero_delay(4)]))
-    for r in runs:
-        ctx.res.add_curve_point("gateway_cpu_by_size", "curves", "Gateway CPU per message as the campaign grows",
-                                "messages in the campaign", "gateway CPU-µs per message", "4 senders, 0 ms",
-                                small, [r], value=lambda r: r["cpu_us_per_msg"]["gateway"], unit="µs")
+    gateway_cpu_point(ctx, small, runs)
+
+
+def gateway_cpu_point(ctx, messages, runs):
+    """A point of "gateway CPU per message as the campaign grows", from end-to-end runs of 4 senders."""
+    ctx.res.add_curve_point("gateway_cpu_by_size", "curves", "Gateway CPU per message as the campaign grows",
+                            "messages in the campaign", "gateway CPU-µs per message", "4 senders, 0 ms", messages,
+                            runs, value=lambda r: r["cpu_us_per_msg"]["gateway"], unit="µs")
 
 
 @dataclass
