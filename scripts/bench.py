@@ -28,6 +28,7 @@ import datetime
 import json
 import os
 import platform
+import shlex
 import shutil
 import signal
 import subprocess
@@ -145,7 +146,7 @@ def main():
         "repeat": repeat,
         "sizes": sizes(args),
         "label": args.label,
-        "command": " ".join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:]),
+        "command": shlex.join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:]),
     }
     res = Results(meta)
     state = tempfile.mkdtemp(prefix="smsim-bench-")
