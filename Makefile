@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 SMSIM := $(BUILD_DIR)/smsim
 
-.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench bench-smpp fuzz api-fuzz run stop clean
+.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench bench-report bench-smpp fuzz api-fuzz run stop clean
 
 all: build
 
@@ -42,9 +42,16 @@ reliability: build
 	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_reliability_tests
 	$(BUILD_DIR)/tests/smsim_http_robustness_tests
 
-# The benchmark against Kafka's own ProducerPerformance (docs/benchmarks.md); not a test.
+# The benchmark against Kafka's own ProducerPerformance and the naive pipeline (docs/benchmarks.md);
+# not a test. ARGS e.g. --curves --memory-messages 10000000. Debian's python for confluent-kafka.
 bench: build
-	python3 scripts/bench.py $(ARGS)
+	/usr/bin/python3 scripts/bench.py $(ARGS)
+
+# docs/benchmarks.md and its charts, generated from a bench run's results (default: the last `make bench`).
+RESULTS ?= $(BUILD_DIR)/bench/results.json
+bench-report:
+	cp $(RESULTS) docs/benchmarks-results.json
+	python3 scripts/bench_report.py docs/benchmarks-results.json --svg-dir docs > docs/benchmarks.md
 
 # The SMPP rows (docs/smpp.md): smsim smsc alone with 1 and 8 sessions, end to end SMPP vs simulated.
 bench-smpp: build

@@ -32,7 +32,7 @@ apt_packages=(
   openjdk-17-jre-headless                         # runs the Kafka broker
   chromium                                        # the monitor's end-to-end test (driven by playwright-core)
   python3-venv                                    # scripts/api-fuzz.sh (schemathesis) and tests/interop (smpplib) use venvs
-  python3-confluent-kafka                         # tests/compat: the original exercise's Python programs
+  python3-confluent-kafka                         # tests/compat (the original's Python programs), scripts/bench.py and its naive baseline (Debian's /usr/bin/python3)
   clang libclang-rt-14-dev                        # libFuzzer targets (fuzz/, scripts/fuzz.sh)
 )
 missing=()

@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CampaignForm } from '../app/ui/campaign-form';
 import { CampaignPanel } from '../app/ui/campaign-panel';
+import { LatencyPanel } from '../app/ui/charts';
 import { Countdown } from '../app/ui/countdown';
 import { GatewayBanner } from '../app/ui/gateway-banner';
 import { KafkaPanel } from '../app/ui/kafka-panel';
@@ -292,5 +293,23 @@ describe('KafkaPanel', () => {
     expect(screen.getByText(/no sender has joined/)).toBeTruthy();
     expect(screen.getByText('No topics yet.')).toBeTruthy();
     expect(screen.getByText('Records unavailable: HTTP 503')).toBeTruthy();
+  });
+});
+
+describe('LatencyPanel', () => {
+  it('shows publish → finish and accepted → counted percentiles', () => {
+    render(<LatencyPanel monitor={monitor()} history={[]} />);
+    const table = screen.getByTestId('latency-table');
+    const row = screen.getByText('accepted → counted').closest('tr');
+    expect(row?.textContent).toBe('accepted → counted42 ms71 ms93 ms');
+    expect(screen.getByText('end to end').closest('tr')?.textContent).toBe('end to end30 ms50 ms60 ms');
+    expect(table.querySelectorAll('tbody tr')).toHaveLength(3);
+  });
+  it('leaves the accepted → counted row out for a gateway that does not report it', () => {
+    const m = monitor();
+    const { accepted_to_counted: _, ...older } = m.latency;
+    render(<LatencyPanel monitor={{ ...m, latency: older }} history={[]} />);
+    expect(screen.queryByText('accepted → counted')).toBeNull();
+    expect(screen.getByTestId('latency-table').querySelectorAll('tbody tr')).toHaveLength(2);
   });
 });

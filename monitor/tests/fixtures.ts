@@ -22,7 +22,11 @@ export const monitor = (patch: Partial<MonitorSnapshot> = {}): MonitorSnapshot =
   messages_in_flight: 12,
   duplicates_ignored: 0,
   throughput_per_second: 48.2,
-  latency: { end_to_end: { p50: 0.03, p90: 0.05, p99: 0.06 }, processing: { p50: 0.005, p99: 0.009 } },
+  latency: {
+    end_to_end: { p50: 0.03, p90: 0.05, p99: 0.06 },
+    accepted_to_counted: { p50: 0.042, p90: 0.071, p99: 0.093 },
+    processing: { p50: 0.005, p99: 0.009 },
+  },
   senders: [sender()],
   live_senders: 1,
   dispatch_mode: 'credit',

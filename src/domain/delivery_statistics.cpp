@@ -94,6 +94,7 @@ double rate_per_s(std::uint64_t finished_in_window) {
 struct DeliveryStatistics::State {
   struct Campaign {
     CampaignFigures figures;
+    double rate_per_second = 0;         // its pace, for message_due_at_ms (0: unpaced)
     std::uint64_t order = 0;            // registration order, breaks created_at ties
     std::int64_t newest_finished_ms = 0;
     std::vector<std::uint64_t> counted;  // one bit per message index
@@ -126,6 +127,7 @@ struct DeliveryStatistics::State {
   struct Unregistered {
     Outcome outcome;
     std::int64_t finished_at_ms;
+    std::int64_t counted_at_ms;  // 0: not observed live
   };
 
   struct Sender {
@@ -147,7 +149,13 @@ struct DeliveryStatistics::State {
   double total_processing_s = 0;                       // both kinds
   std::map<std::string, Sender> senders;  // ordered: snapshots list senders by id
   SecondRing<kSeriesSeconds> per_second;
-  LatencyHistogram e2e_latency, processing_time;
+  LatencyHistogram e2e_latency, processing_time, accepted_to_counted;
+
+  void observe_accepted_to_counted(const Campaign& campaign, std::uint64_t index, std::int64_t counted_at_ms) {
+    if (counted_at_ms <= 0 || campaign.figures.created_at_ms <= 0) return;  // not live, or acceptance unknown
+    const std::int64_t due = message_due_at_ms(campaign.figures.created_at_ms, campaign.rate_per_second, index);
+    accepted_to_counted.record(std::chrono::milliseconds(counted_at_ms - due));  // < 0 → 0
+  }
 
   // The campaign and index this id names, if that campaign is registered and the index in range.
   std::pair<Campaign*, std::uint64_t> campaign_slot(std::string_view id) {
@@ -206,6 +214,7 @@ struct DeliveryStatistics::State {
       if (parsed && parsed->first == campaign_id && parsed->second < campaign.figures.total) {
         campaign.mark(parsed->second);
         campaign.add_finished(it->second.outcome, it->second.finished_at_ms);
+        observe_accepted_to_counted(campaign, parsed->second, it->second.counted_at_ms);
         it = unregistered.erase(it);
       } else {
         ++it;
@@ -219,6 +228,11 @@ std::optional<double> SenderFigures::average_s() const {
   return total_processing_s / static_cast<double>(sent + failed);
 }
 
+std::int64_t message_due_at_ms(std::int64_t accepted_at_ms, double rate_per_second, std::uint64_t index) {
+  if (!(rate_per_second > 0) || !std::isfinite(rate_per_second)) return accepted_at_ms;
+  return accepted_at_ms + std::llround(static_cast<double>(index) * 1000.0 / rate_per_second);
+}
+
 std::uint64_t StatisticsSnapshot::in_flight() const {
   const std::uint64_t finished = messages_sent + messages_failed;
   return messages_produced > finished ? messages_produced - finished : 0;
@@ -228,7 +242,7 @@ DeliveryStatistics::DeliveryStatistics() : state_(std::make_unique<State>()) {}
 DeliveryStatistics::~DeliveryStatistics() = default;
 
 void DeliveryStatistics::register_campaign(const std::string& campaign_id, std::uint64_t total,
-                                           std::int64_t created_at_ms) {
+                                           std::int64_t created_at_ms, double rate_per_second) {
   if (campaign_id.empty() || campaign_id.find(':') != std::string::npos) {
     throw InvalidArgument(
         fmt::format("invalid campaign id '{}': it must be non-empty and contain no ':'", campaign_id));
@@ -236,6 +250,10 @@ void DeliveryStatistics::register_campaign(const std::string& campaign_id, std::
   if (total == 0 || total > kMaxCampaignMessages) {
     throw InvalidArgument(fmt::format("invalid size {} for campaign '{}': it must be between 1 and {} messages",
                                       total, campaign_id, kMaxCampaignMessages));
+  }
+  if (!std::isfinite(rate_per_second) || rate_per_second < 0) {
+    throw InvalidArgument(fmt::format("invalid pace {} for campaign '{}': it must be 0 (unpaced) or a positive rate",
+                                      rate_per_second, campaign_id));
   }
   std::lock_guard lock(mutex_);
   State& s = *state_;
@@ -248,6 +266,7 @@ void DeliveryStatistics::register_campaign(const std::string& campaign_id, std::
   campaign.figures.campaign_id = campaign_id;
   campaign.figures.total = total;
   campaign.figures.created_at_ms = created_at_ms;
+  campaign.rate_per_second = rate_per_second;
   campaign.order = s.next_order++;
   campaign.counted.assign((total + 63) / 64, 0);
   if (!s.unregistered.empty()) s.adopt_unregistered(campaign_id, campaign);
@@ -287,7 +306,7 @@ void DeliveryStatistics::set_foreign_records(std::uint64_t n) {
   state_->square_legacy();
 }
 
-bool DeliveryStatistics::record(const StatusReport& report) {
+bool DeliveryStatistics::record(const StatusReport& report, std::int64_t counted_at_ms) {
   if (report.message_id.empty()) throw InvalidArgument("a status report has an empty message id: it cannot be counted");
   std::lock_guard lock(mutex_);
   State& s = *state_;
@@ -298,7 +317,9 @@ bool DeliveryStatistics::record(const StatusReport& report) {
   const bool fresh =
       campaign != nullptr
           ? campaign->mark(index)
-          : s.unregistered.try_emplace(report.message_id, State::Unregistered{report.outcome, report.finished_at_ms})
+          : s.unregistered
+                .try_emplace(report.message_id,
+                             State::Unregistered{report.outcome, report.finished_at_ms, counted_at_ms})
                 .second;
   if (!fresh) {
     ++s.duplicates;
@@ -313,7 +334,10 @@ bool DeliveryStatistics::record(const StatusReport& report) {
   if (report.produced_at_ms > 0 && report.finished_at_ms > 0) {
     s.e2e_latency.record(std::chrono::milliseconds(report.finished_at_ms - report.produced_at_ms));  // < 0 → 0
   }
-  if (campaign != nullptr) campaign->add_finished(report.outcome, report.finished_at_ms);
+  if (campaign != nullptr) {
+    campaign->add_finished(report.outcome, report.finished_at_ms);
+    s.observe_accepted_to_counted(*campaign, index, counted_at_ms);
+  }
 
   const std::int64_t second = floor_div(report.finished_at_ms, 1000);
   if (report.finished_at_ms > 0) s.per_second.add(second, sent ? 1 : 0, sent ? 0 : 1);
@@ -378,6 +402,9 @@ StatisticsSnapshot DeliveryStatistics::snapshot(std::int64_t now_ms) const {
   out.e2e_p99_s = s.e2e_latency.quantile_seconds(0.99);
   out.processing_p50_s = s.processing_time.quantile_seconds(0.50);
   out.processing_p99_s = s.processing_time.quantile_seconds(0.99);
+  out.accepted_p50_s = s.accepted_to_counted.quantile_seconds(0.50);
+  out.accepted_p90_s = s.accepted_to_counted.quantile_seconds(0.90);
+  out.accepted_p99_s = s.accepted_to_counted.quantile_seconds(0.99);
 
   for (const auto& [id, sender] : s.senders) {
     SenderFigures f = sender.figures;
@@ -402,6 +429,7 @@ StatisticsSnapshot DeliveryStatistics::snapshot(std::int64_t now_ms) const {
   out.per_second = s.per_second.active_between(now_s - kSeriesSeconds + 1, now_s);
   out.e2e_latency = s.e2e_latency;
   out.processing_time = s.processing_time;
+  out.accepted_to_counted = s.accepted_to_counted;
   return out;
 }
 

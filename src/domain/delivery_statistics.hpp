@@ -87,12 +87,20 @@ struct StatisticsSnapshot {
   double average_time_per_message_s = -1;  // cumulative over ALL finished messages (legacy included); -1 when none
   double throughput_per_s = 0;             // finished per second over the last 10 s
   std::optional<double> e2e_p50_s, e2e_p90_s, e2e_p99_s, processing_p50_s, processing_p99_s;
+  std::optional<double> accepted_p50_s, accepted_p90_s, accepted_p99_s;  // accepted → counted
   std::vector<SenderFigures> senders;      // sorted by sender_id
   std::vector<CampaignFigures> campaigns;  // newest first
   /// (epoch second, (sent, failed)) for the seconds of the last 300 s with any activity, ascending.
   std::vector<std::pair<std::int64_t, std::pair<std::uint64_t, std::uint64_t>>> per_second;
   LatencyHistogram e2e_latency, processing_time;  // copies, for /metrics
+  LatencyHistogram accepted_to_counted;            // copy, for /metrics
 };
+
+/// When a campaign's message fell due, the start of its "accepted → counted" latency (epoch ms):
+/// the campaign's acceptance, or for a paced campaign (rate_per_second > 0) the moment its index
+/// came up, accepted_at + index / rate. Unpaced, the wait in the dispatch backlog is part of the
+/// latency; paced, only the lateness behind the pace is.
+std::int64_t message_due_at_ms(std::int64_t accepted_at_ms, double rate_per_second, std::uint64_t index);
 
 /// Accumulates delivery figures from status records, counting each message exactly once.
 ///
@@ -117,10 +125,12 @@ class DeliveryStatistics {
   DeliveryStatistics(const DeliveryStatistics&) = delete;
   DeliveryStatistics& operator=(const DeliveryStatistics&) = delete;
 
-  /// A campaign of `total` messages exists; creates its dedup bitmap (total bits). Registering again
-  /// with the same total is a no-op; with a different total, an empty id, an id containing ':', or
-  /// total outside [1, kMaxCampaignMessages] → InvalidArgument.
-  void register_campaign(const std::string& campaign_id, std::uint64_t total, std::int64_t created_at_ms);
+  /// A campaign of `total` messages exists; creates its dedup bitmap (total bits). created_at_ms is
+  /// its acceptance and rate_per_second its pace (0: unpaced), for message_due_at_ms. Registering again
+  /// with the same total is a no-op; with a different total, an empty id, an id containing ':',
+  /// total outside [1, kMaxCampaignMessages], or a negative or non-finite rate → InvalidArgument.
+  void register_campaign(const std::string& campaign_id, std::uint64_t total, std::int64_t created_at_ms,
+                         double rate_per_second = 0);
 
   /// Messages of a campaign now durably published. Monotonic: a lower value is ignored. Counts toward
   /// messages_produced. An unregistered campaign or published > total → InvalidArgument.
@@ -144,7 +154,11 @@ class DeliveryStatistics {
   /// counted. An id that is not "<registered campaign>:<index in range>" falls back to the string
   /// set and is deduplicated there. An empty message id → InvalidArgument; an empty sender id still
   /// counts the message but adds no per-sender figures.
-  bool record(const StatusReport& report);
+  ///
+  /// counted_at_ms is the moment the gateway counts it (epoch ms): a fresh campaign message then
+  /// adds counted_at_ms - message_due_at_ms(...) to the accepted → counted histogram. 0 means "not
+  /// observed live" (the replay at startup, where the reading time says nothing): no observation.
+  bool record(const StatusReport& report, std::int64_t counted_at_ms = 0);
 
   /// Folds in the legacy cumulative counters (domain/legacy_counters.hpp): a restart is only counts
   /// going down, time deltas are never negative, and the sender's figures are its last record plus

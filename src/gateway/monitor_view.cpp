@@ -119,6 +119,8 @@ json monitor_json(const domain::StatisticsSnapshot& s, const GatewayFigures& g, 
       {"latency",
        {{"end_to_end", {{"p50", optional_number(s.e2e_p50_s)}, {"p90", optional_number(s.e2e_p90_s)},
                         {"p99", optional_number(s.e2e_p99_s)}}},
+        {"accepted_to_counted", {{"p50", optional_number(s.accepted_p50_s)}, {"p90", optional_number(s.accepted_p90_s)},
+                                 {"p99", optional_number(s.accepted_p99_s)}}},
         {"processing", {{"p50", optional_number(s.processing_p50_s)}, {"p99", optional_number(s.processing_p99_s)}}}}},
       {"senders", std::move(senders)},
       {"live_senders", g.live_senders},
@@ -209,6 +211,9 @@ std::string prometheus_text(const domain::StatisticsSnapshot& s, const GatewayFi
   histogram(out, "smsim_send_time_seconds", "Simulated send time per message.", s.processing_time);
   histogram(out, "smsim_end_to_end_latency_seconds", "From publish by the gateway to the sender's report.",
             s.e2e_latency);
+  histogram(out, "smsim_accepted_to_counted_latency_seconds",
+            "From the campaign's acceptance (paced: the message's due time) to the gateway counting its status.",
+            s.accepted_to_counted);
   return out;
 }
 

@@ -17,7 +17,7 @@ void Pipeline::start() {
   // Accepted campaigns first, so that status records replayed next find their campaign.
   const auto stored = load_campaigns(settings_.kafka, settings_.topics.campaigns);
   for (const auto& c : stored) {
-    statistics_.register_campaign(c.spec.campaign_id, c.spec.count, c.spec.created_at_ms);
+    statistics_.register_campaign(c.spec.campaign_id, c.spec.count, c.spec.created_at_ms, c.spec.rate_per_second);
     statistics_.set_published(c.spec.campaign_id, c.published);
     dispatcher_->add_campaign(c.spec, c.published);
     message_states_.on_accepted(c.spec);
@@ -30,7 +30,7 @@ void Pipeline::start() {
   }
   intake_ = std::make_unique<CampaignIntake>(
       settings_.kafka, settings_.topics.campaigns, settings_.accept_timeout, [this](const records::CampaignSpec& spec) {
-        statistics_.register_campaign(spec.campaign_id, spec.count, spec.created_at_ms);
+        statistics_.register_campaign(spec.campaign_id, spec.count, spec.created_at_ms, spec.rate_per_second);
         message_states_.on_accepted(spec);  // its status URLs answer ACCEPTED from now on
         dispatcher_->add_campaign(spec, 0);
       });

@@ -204,7 +204,13 @@ std::optional<std::string> StatusListener::handle(const char* data, std::size_t 
   try {
     const auto record = records::decode_status_topic_record(std::string_view(data, size));
     if (const auto* status = std::get_if<records::StatusRecord>(&record)) {
-      if (statistics_.record(status->report) && status->partition >= 0) dispatcher_.on_finished(status->partition);
+      // The counting moment feeds the accepted → counted latency, but only live: during the replay
+      // at start, the reading time says nothing about when the message was done.
+      // (caught_up_ is written only by this thread, so reading it here needs no lock.)
+      const std::int64_t counted_at = caught_up_ ? now_ms() : 0;
+      if (statistics_.record(status->report, counted_at) && status->partition >= 0) {
+        dispatcher_.on_finished(status->partition);
+      }
       spdlog::debug("status: {} {} by {}", status->report.message_id, records::to_string(status->report.outcome),
                     status->report.sender_id);
     } else if (const auto* heartbeat = std::get_if<records::Heartbeat>(&record)) {

@@ -152,6 +152,14 @@ TEST_F(Simulation, TenThousandMessagesThroughTwoSenderProgramsAreCountedExactly)
                               std::to_string(monitor["messages_sent"].get<std::uint64_t>())),
             std::string::npos);
   EXPECT_NE(metrics.body.find("smsim_end_to_end_latency_seconds_count"), std::string::npos);
+  // Every message was counted live, so each has an accepted → counted observation; that wait covers
+  // the message's whole way (publish → finish and more), so its median is no shorter.
+  EXPECT_NE(metrics.body.find("smsim_accepted_to_counted_latency_seconds_count " + std::to_string(kMessages) + "\n"),
+            std::string::npos);
+  const auto& latency = monitor["latency"];
+  ASSERT_TRUE(latency["accepted_to_counted"]["p50"].is_number()) << latency.dump();
+  EXPECT_GE(latency["accepted_to_counted"]["p50"].get<double>(), latency["end_to_end"]["p50"].get<double>() * 0.9)
+      << latency.dump();
 
   EXPECT_EQ(fast_->stop(), 0) << fast_->log_tail();
   EXPECT_EQ(slow_->stop(), 0) << slow_->log_tail();

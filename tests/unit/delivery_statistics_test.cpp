@@ -454,6 +454,50 @@ TEST(DeliveryStatistics, LatencyHistogramsAndPercentiles) {
   EXPECT_NEAR(s.average_time_per_message_s, 0.3 / 4, 1e-12);  // the negative time counts as 0
 }
 
+TEST(DeliveryStatistics, MessageFallsDueAtAcceptanceOrAtItsPacedSlot) {
+  EXPECT_EQ(message_due_at_ms(kT0, 0, 0), kT0);
+  EXPECT_EQ(message_due_at_ms(kT0, 0, 999'999), kT0);  // unpaced: the whole backlog waits from acceptance
+  EXPECT_EQ(message_due_at_ms(kT0, 100, 0), kT0);
+  EXPECT_EQ(message_due_at_ms(kT0, 100, 5), kT0 + 50);
+  EXPECT_EQ(message_due_at_ms(kT0, 3, 1), kT0 + 333);           // rounded to the nearest ms
+  EXPECT_EQ(message_due_at_ms(kT0, 30'000, 3'000'000), kT0 + 100'000);
+  EXPECT_EQ(message_due_at_ms(kT0, std::nan(""), 7), kT0);     // never stored (refused on registration)
+}
+
+TEST(DeliveryStatistics, AcceptedToCountedRunsFromTheDueTimeToTheCountingMoment) {
+  DeliveryStatistics stats;
+  stats.register_campaign("paced", 3, kT0, 10);  // index i falls due at kT0 + 100 ms * i
+  stats.register_campaign("burst", 2, kT0);
+  EXPECT_TRUE(stats.record(report("paced:2", "s1"), kT0 + 200 + 15));  // 15 ms behind its slot
+  EXPECT_TRUE(stats.record(report("burst:1", "s1"), kT0 + 40));        // 40 ms after acceptance
+  EXPECT_FALSE(stats.record(report("burst:1", "s2"), kT0 + 5000));     // a duplicate adds nothing
+  EXPECT_TRUE(stats.record(report("burst:0", "s1")));                  // not observed live (replay)
+  EXPECT_TRUE(stats.record(report("paced:0", "s1"), kT0 - 3));         // clocks: early counts as 0
+  auto s = stats.snapshot(kT0);
+  EXPECT_EQ(s.messages_sent, 4u);
+  ASSERT_EQ(s.accepted_to_counted.count(), 3u);
+  EXPECT_NEAR(s.accepted_to_counted.sum_seconds(), 0.055, 1e-9);
+  EXPECT_NEAR(*s.accepted_to_counted.quantile_seconds(1.0), 0.040, 1e-9);  // the largest value seen
+  EXPECT_GT(*s.accepted_p99_s, 0.020);  // within its bucket (0.02, 0.05], capped at the largest, 40 ms
+  EXPECT_LE(*s.accepted_p99_s, 0.040);
+  EXPECT_GE(*s.accepted_p50_s, 0.010);            // the median is the 15 ms one: bucket (0.01, 0.02]
+  EXPECT_LE(*s.accepted_p50_s, 0.020);
+
+  // A report that arrives before its campaign is registered is observed when the campaign is.
+  EXPECT_TRUE(stats.record(report("early:0", "s1"), kT0 + 1500));
+  EXPECT_EQ(stats.snapshot(kT0).accepted_to_counted.count(), 3u);
+  stats.register_campaign("early", 1, kT0 + 1000);
+  s = stats.snapshot(kT0);
+  ASSERT_EQ(s.accepted_to_counted.count(), 4u);
+  EXPECT_NEAR(s.accepted_to_counted.sum_seconds(), 0.555, 1e-9);
+
+  // An invalid pace is refused, and does not register the campaign.
+  EXPECT_THROW(stats.register_campaign("bad", 1, kT0, -1), InvalidArgument);
+  EXPECT_THROW(stats.register_campaign("bad", 1, kT0, std::nan("")), InvalidArgument);
+  EXPECT_TRUE(stats.record(report("bad:0", "s1"), kT0 + 10));  // counted, but outside any campaign
+  EXPECT_EQ(stats.snapshot(kT0).accepted_to_counted.count(), 4u);
+}
+
 TEST(DeliveryStatistics, ConcurrentWritersOfDisjointIdsGiveExactTotals) {
   constexpr int kPerThread = 100'000;
   DeliveryStatistics stats;

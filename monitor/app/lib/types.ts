@@ -96,6 +96,8 @@ export interface MonitorSnapshot {
   throughput_per_second: number;
   latency: {
     end_to_end: { p50: MaybeSeconds; p90: MaybeSeconds; p99: MaybeSeconds };
+    /** From the campaign's acceptance (paced: the message's due time) to the gateway counting it. */
+    accepted_to_counted?: { p50: MaybeSeconds; p90: MaybeSeconds; p99: MaybeSeconds };
     processing: { p50: MaybeSeconds; p99: MaybeSeconds };
   };
   senders: SenderFigures[];

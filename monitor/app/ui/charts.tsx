@@ -117,13 +117,26 @@ export function LatencyPanel({ monitor, history }: { monitor: MonitorSnapshot | 
         </thead>
         <tbody>
           <tr>
-            <th scope="row" title="from the campaign's acceptance to the message's status report">
+            <th scope="row" title="from the gateway publishing the message to the sender finishing it">
               end to end
             </th>
             <td className="num">{formatSeconds(l?.end_to_end.p50 ?? null)}</td>
             <td className="num">{formatSeconds(l?.end_to_end.p90 ?? null)}</td>
             <td className="num">{formatSeconds(l?.end_to_end.p99 ?? null)}</td>
           </tr>
+          {l?.accepted_to_counted && (
+            <tr>
+              <th
+                scope="row"
+                title="from the campaign's acceptance (paced campaigns: the message's due time) to the gateway counting its status"
+              >
+                accepted → counted
+              </th>
+              <td className="num">{formatSeconds(l.accepted_to_counted.p50)}</td>
+              <td className="num">{formatSeconds(l.accepted_to_counted.p90)}</td>
+              <td className="num">{formatSeconds(l.accepted_to_counted.p99)}</td>
+            </tr>
+          )}
           <tr>
             <th scope="row" title="the sender's simulated send time">
               send time
