@@ -199,9 +199,14 @@ class GatewayService::Impl {
     for (const auto& name : known_topics()) {
       const auto offsets = inspector_->topic_offsets(name);
       json partitions = json::array();
-      for (const auto& p : offsets.partitions) partitions.push_back({{"partition", p.partition}, {"end_offset", p.end_offset}});
+      for (const auto& p : offsets.partitions) {
+        partitions.push_back({{"partition", p.partition}, {"end_offset", p.end_offset}, {"leader", p.leader},
+                              {"replicas", p.replicas}, {"isr", p.isr}});
+      }
       topics.push_back({{"name", name}, {"partitions", partitions}});
     }
+    json brokers = json::array();
+    for (const auto& b : inspector_->brokers()) brokers.push_back({{"id", b.id}, {"host", b.host}, {"port", b.port}});
     const auto group = inspector_->group_state(settings_.sender_group, settings_.topics.messages);
     json members = json::array();
     for (const auto& m : group.members) {
@@ -214,7 +219,8 @@ class GatewayService::Impl {
                      {"end_offset", l.end_offset},
                      {"lag", l.lag}});
     }
-    reply_json(res, 200, {{"topics", topics},
+    reply_json(res, 200, {{"brokers", brokers},
+                          {"topics", topics},
                           {"sender_group", {{"group_id", group.group_id}, {"state", group.state}, {"members", members}, {"lag", lag}}}});
   }
 

@@ -17,7 +17,9 @@ namespace smsim::test {
 
 class ServiceProcess {
  public:
-  ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file);
+  /// `network_namespace`: an `ip netns` name to run in (another "host"); empty: this one.
+  ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file,
+                 std::string network_namespace = {});
   ~ServiceProcess();
   ServiceProcess(const ServiceProcess&) = delete;
   ServiceProcess& operator=(const ServiceProcess&) = delete;
