@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 SMSIM := $(BUILD_DIR)/smsim
 
-.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench fuzz api-fuzz run stop clean
+.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench bench-cluster fuzz api-fuzz run stop clean
 
 all: build
 
@@ -40,10 +40,17 @@ test-e2e: build
 RELIABILITY_MESSAGES ?= 20000
 reliability: build
 	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_reliability_tests
+	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_cluster_tests
+	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_netns_tests
 
 # The benchmark against Kafka's own ProducerPerformance (docs/benchmarks.md); not a test.
+# `make bench-cluster` measures on a local 3-node cluster at RF 3 and writes the sized plan
+# (docs/scale.md); ARGS go to scripts/bench_cluster.py (e.g. ARGS=--write-doc).
 bench: build
 	python3 scripts/bench.py $(ARGS)
+
+bench-cluster: build
+	python3 scripts/bench_cluster.py $(ARGS)
 
 fuzz: build
 	bash scripts/fuzz.sh $(or $(SECONDS),600)

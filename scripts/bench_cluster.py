@@ -11,9 +11,10 @@ Starts its own cluster (`smsim kafka start --brokers N`, free ports, temp dir), 
              sender program of 4 zero-delay threads, no failures, no delivery reports: rate,
              latency p50/p99, CPU seconds of each process (gateway, sender, every broker).
   footprint  a campaign with delivery reports on, the tracker as a separate `smsim tracker` process,
-             so each process's CPU stands alone: messages per CPU-second of the gateway, the
-             tracker, the sender program and the brokers; records and bytes per message on each
-             topic (log segment bytes on disk, one replica, divided by the messages).
+             so each process's CPU stands alone: messages per CPU-second (above each process's
+             idle CPU, measured for 5 s before) of the gateway, the tracker, the sender program
+             and the brokers; records and bytes per message on each topic (log segment bytes on
+             disk, one replica, divided by the messages).
 Prints a table, writes results.json, and writes the sized plan for 10 million alerts in 60 s
 (scale-plan.md) computed from these figures; --write-doc puts it in docs/scale-plan.md.
 Benchmarks are not tests: nothing here fails on a figure; --smoke runs it small.
@@ -195,9 +196,12 @@ def reference(cluster, records):
         return float(re.search(r"([\d.]+) records/sec", last).group(1))
 
     perf(max(1000, records // 4))  # warm-up: a JVM broker is slow until it has run a while
-    cpu_before = cluster.cpu()
+    idle_from = cluster.cpu()
+    time.sleep(5.0)
+    idle_rate = (cluster.cpu() - idle_from) / 5.0  # subtracted, as in the footprint run
+    cpu_before, started = cluster.cpu(), time.time()
     rate = perf(records)
-    broker_cpu = cluster.cpu() - cpu_before
+    broker_cpu = max(0.01, cluster.cpu() - cpu_before - idle_rate * (time.time() - started))
     return {"records_per_s": rate, "record_bytes": 200, "records": records, "replication_factor": int(rf),
             "broker_cpu_s": round(broker_cpu, 1),
             "broker_bytes_per_cpu_s": records * 200 / broker_cpu if broker_cpu > 0 else None}
@@ -228,18 +232,32 @@ def footprint(cluster, n):
         sender = p.sender(4, ["--report-delay", "50ms"])
         p.wait_senders(4)
         pids = dict(cluster.pids, gateway=p.gw.pid, sender=sender.pid, tracker=tracker.pid)
+        # What each process spends doing nothing (heartbeats, the JVMs' housekeeping) is measured
+        # first and subtracted, so that small runs and the waits below do not inflate the cost
+        # per message.
+        idle_from = {k: cpu_seconds(v) or 0 for k, v in pids.items()}
+        time.sleep(5.0)
+        idle_rate = {k: ((cpu_seconds(v) or 0) - idle_from[k]) / 5.0 for k, v in pids.items()}
         before = {k: cpu_seconds(v) or 0 for k, v in pids.items()}
+        started = time.time()
         offsets_before = p.end_offsets()
         took, m = p.run(n)
-        # Delivery reports come ~50 ms later, then the tracker's last states: wait until the topics
-        # stop growing, so that every record of the campaign is on disk.
+        # The status topic also carries the senders' heartbeats (a few per second, forever): its
+        # figures are taken as the campaign finishes. Delivery reports come ~50 ms later, then the
+        # tracker's last states: those two are taken once they stop growing.
+        at_finish = p.end_offsets()
+        status_bytes = cluster.topic_bytes(p.topics["status"])
+        settled = (p.topics["reports"], p.topics["states"])
         last, still = None, 0
         while still < 3:
             time.sleep(1.0)
-            now = p.end_offsets()
+            now = {k: v for k, v in p.end_offsets().items() if k in settled}
             still = still + 1 if now == last else 0
             last = now
-        cpu = {k: round((cpu_seconds(v) or 0) - before[k], 2) for k, v in pids.items()}
+        last = dict(at_finish, **last)
+        elapsed = time.time() - started
+        cpu = {k: round(max(0.01, (cpu_seconds(v) or 0) - before[k] - idle_rate[k] * elapsed), 2)
+               for k, v in pids.items()}
         rss = {"gateway_mb": peak_rss_mb(p.gw.pid), "sender_mb": peak_rss_mb(sender.pid),
                "tracker_mb": peak_rss_mb(tracker.pid)}
         names = {"sms-messages": p.topics["messages"], "sender-status-updates": p.topics["status"],
@@ -247,18 +265,20 @@ def footprint(cluster, n):
         topics = {}
         for role, name in names.items():
             records = last.get(name, 0) - offsets_before.get(name, 0)
+            size = status_bytes if name == p.topics["status"] else cluster.topic_bytes(name)
             topics[role] = {"records_per_message": round(records / (n + 1), 3),
-                            "bytes_per_message": round(cluster.topic_bytes(name) / (n + 1), 1)}
+                            "bytes_per_message": round(size / (n + 1), 1)}
         broker_cpu = sum(cpu[k] for k in cluster.pids)
         per_core = {k: round(n / cpu[k]) if cpu[k] > 0 else None for k in ("gateway", "tracker", "sender")}
         per_core["brokers"] = round(n / broker_cpu) if broker_cpu > 0 else None
-        return {"messages": n, "seconds": round(took, 2), "cpu_s": cpu, "messages_per_cpu_s": per_core,
+        return {"messages": n, "seconds": round(took, 2), "cpu_s_above_idle": cpu,
+                "idle_cpu_per_s": {k: round(v, 3) for k, v in idle_rate.items()}, "messages_per_cpu_s": per_core,
                 "topics": topics, "rss": rss}
     finally:
         p.stop()
 
 
-def plan(results, target, seconds, send_ms, window, host_cores, broker_cores):
+def plan(results, target, seconds, send_ms, window, host_cores, cores_per_broker, gateway_cores_usable):
     """The sized plan: every figure below is computed from `results` (this run) and the stated assumptions."""
     rate = target / seconds
     fp, ref = results["footprint"], results["reference"]
@@ -268,8 +288,9 @@ def plan(results, target, seconds, send_ms, window, host_cores, broker_cores):
     lines = [f"# Sized plan: {target:,} alerts in {seconds} s",
              "",
              f"Generated by `scripts/bench_cluster.py` on {results['when']} ({results['machine']}); "
-             f"{results['brokers']} brokers, replication factor {rf}. Do not edit: re-run the script "
-             "(`--write-doc`) on the machine whose figures you want. Method and assumptions: docs/scale.md.",
+             f"{results['brokers']} brokers, replication factor {rf}; `{results.get('command', 'scripts/bench_cluster.py')}`, "
+             "raw figures in docs/scale-results.json. Do not edit: re-run the script (`--write-doc`) on the machine "
+             "whose figures you want. Method and assumptions: docs/scale.md.",
              "",
              "## Measured here",
              "",
@@ -289,16 +310,21 @@ def plan(results, target, seconds, send_ms, window, host_cores, broker_cores):
     lines.append(f"| all topics: bytes per message (one replica) | {bytes_in:,.0f} B |")
 
     write_mb = rate * bytes_in / 1e6
-    broker_cores = rate * bytes_in * rf / ref["broker_bytes_per_cpu_s"] if ref["broker_bytes_per_cpu_s"] else 0
+    # The reference's bytes per broker CPU-second already include replicating them (its topic has
+    # the same replication factor), so they divide the leader bytes r·B.
+    broker_cores_ref = rate * bytes_in / ref["broker_bytes_per_cpu_s"] if ref["broker_bytes_per_cpu_s"] else 0
     broker_cores_smsim = rate / per_core["brokers"] if per_core["brokers"] else 0
-    cores_needed = max(broker_cores, broker_cores_smsim) / 0.5  # 50 % headroom: leader moves, catch-up
-    brokers = max(3, math.ceil(cores_needed / broker_cores))
+    cores_needed = max(broker_cores_ref, broker_cores_smsim) / 0.5  # 50 % headroom: leader moves, catch-up
+    brokers = max(3, math.ceil(cores_needed / cores_per_broker))
     thread_rate = window / (send_ms / 1000.0)
     sender_threads = math.ceil(rate / thread_rate)
     sender_cores = rate / per_core["sender"] / 0.7
     threads_per_host = 256
     sender_hosts = max(2, math.ceil(sender_cores / host_cores), math.ceil(sender_threads / threads_per_host))
     gateway_cores = rate / per_core["gateway"] / 0.7
+    # One gateway's work runs on a few hot threads (the dispatcher's publishing thread, the status
+    # listener, their librdkafka threads), not on every core of its host.
+    gateway_instances = max(1, math.ceil(gateway_cores / gateway_cores_usable))
     tracker_cores = rate / per_core["tracker"] / 0.7
     tracker_instances = math.ceil(tracker_cores)
     keyed_partitions = max(6, 2 * tracker_instances)
@@ -309,27 +335,31 @@ def plan(results, target, seconds, send_ms, window, host_cores, broker_cores):
               f"- Into Kafka: {rate:,.0f}/s × {bytes_in:,.0f} B = {write_mb:,.1f} MB/s of records, "
               f"× {rf} replicas = {write_mb * rf:,.1f} MB/s written to disks and {write_mb * (rf - 1):,.1f} MB/s "
               "of replication traffic.",
-              f"- Brokers: {rate * bytes_in * rf / 1e6:,.1f} MB/s ÷ {ref['broker_bytes_per_cpu_s'] / 1e6:,.1f} MB per "
-              f"CPU-s (reference) = {broker_cores:,.1f} cores; from smsim's own run {rate:,.0f} ÷ "
-              f"{per_core['brokers']:,} = {broker_cores_smsim:,.1f} cores. The larger, at 50 % utilisation: "
-              f"{cores_needed:,.1f} cores → **{brokers} brokers** of {broker_cores} cores (at least 3 for RF 3).",
+              f"- Brokers: {write_mb:,.1f} MB/s ÷ {ref['broker_bytes_per_cpu_s'] / 1e6:,.1f} MB per broker CPU-s "
+              f"(the reference at RF {rf}, replication included) = {broker_cores_ref:,.1f} cores; from smsim's own "
+              f"run {rate:,.0f} ÷ {per_core['brokers']:,} = {broker_cores_smsim:,.1f} cores. The larger, at 50 % "
+              f"utilisation: {cores_needed:,.1f} cores → **{brokers} brokers** of {cores_per_broker} cores "
+              "(at least 3 for RF 3); each then writes "
+              f"{write_mb * rf / brokers:,.0f} MB/s to its disks.",
               f"- Sender threads: a supplier answering in {send_ms} ms with {window} submits in flight gives "
               f"{thread_rate:,.0f} msg/s per thread → **{sender_threads} sender threads**, so sms-messages needs "
               f"**≥ {sender_threads} partitions** (one per sender consumer).",
               f"- Sender hosts: CPU {rate:,.0f} ÷ {per_core['sender']:,} per core at 70 % = {sender_cores:,.1f} cores; "
               f"at most {threads_per_host} threads per host → **{sender_hosts} sender hosts** of {host_cores} cores.",
-              f"- Gateway: {rate:,.0f} ÷ {per_core['gateway']:,} per core at 70 % = {gateway_cores:,.1f} cores "
-              f"({'fits one instance on one host' if gateway_cores <= host_cores else 'more than one host: needs partitioned gateways (planned, docs/scale.md)'}).",
+              f"- Gateway: {rate:,.0f} ÷ {per_core['gateway']:,} per core at 70 % = {gateway_cores:,.1f} cores; one "
+              f"instance uses about {gateway_cores_usable} (its hot threads) → **{gateway_instances} gateway "
+              f"instance(s)**" + (" — more than one needs the partitioned gateways of docs/scale.md (planned)."
+                                   if gateway_instances > 1 else "."),
               f"- Trackers (`smsim tracker`, built): {rate:,.0f} ÷ {per_core['tracker']:,} per core at 70 % = "
               f"{tracker_cores:,.1f} cores → **{tracker_instances} tracker instance(s)**; the keyed topics need "
               f"≥ {keyed_partitions} partitions (today fixed at 6: planned flag, docs/scale.md).",
               "",
               "| part | count |",
               "| --- | --- |",
-              f"| brokers ({broker_cores} cores each) | {brokers} |",
+              f"| brokers ({cores_per_broker} cores each) | {brokers} |",
               f"| sms-messages partitions | {sender_threads} |",
               f"| keyed topic partitions (status, delivery-reports, message-status) | {keyed_partitions} |",
-              f"| gateway instances | {max(1, math.ceil(gateway_cores / host_cores))} |",
+              f"| gateway instances{' (partitioned: planned)' if gateway_instances > 1 else ''} | {gateway_instances} |",
               f"| tracker instances | {tracker_instances} |",
               f"| sender hosts ({host_cores} cores) | {sender_hosts} |",
               ""]
@@ -353,7 +383,21 @@ def main():
     ap.add_argument("--plan-window", type=int, default=10, help="submits in flight per sender thread")
     ap.add_argument("--plan-host-cores", type=int, default=8)
     ap.add_argument("--plan-broker-cores", type=int, default=8)
+    ap.add_argument("--plan-gateway-cores", type=float, default=2.0,
+                    help="cores one gateway process can use (its hot threads)")
+    ap.add_argument("--plan-only", metavar="RESULTS_JSON",
+                    help="no measuring: compute the plan from an earlier run's results.json")
     a = ap.parse_args()
+    if a.plan_only:
+        with open(a.plan_only) as f:
+            results = json.load(f)
+        doc = plan(results, a.plan_target, a.plan_seconds, a.plan_send_ms, a.plan_window, a.plan_host_cores,
+                   a.plan_broker_cores, a.plan_gateway_cores)
+        print(doc)
+        if a.write_doc:
+            with open(os.path.join(ROOT, "docs", "scale-plan.md"), "w") as f:
+                f.write(doc)
+        return
     if a.smoke:
         a.messages, a.records, a.footprint_messages = 5_000, 50_000, 2_000
     os.makedirs(a.out, exist_ok=True)
@@ -361,7 +405,8 @@ def main():
     cluster = Cluster(a.smsim, state, a.brokers, a.heap)
     results = {"when": time.strftime("%Y-%m-%d %H:%M"),
                "machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start",
-               "brokers": a.brokers}
+               "brokers": a.brokers,
+               "command": "python3 scripts/bench_cluster.py " + " ".join(sys.argv[1:])}
     try:
         print(f"starting {a.brokers} brokers at {cluster.bootstrap} ...", flush=True)
         cluster.start()
@@ -385,7 +430,7 @@ def main():
     for topic, t in results["footprint"]["topics"].items():
         print(f"{topic + ': records, bytes per message':44} {t['records_per_message']:>6} {t['bytes_per_message']:>8,.0f} B")
     doc = plan(results, a.plan_target, a.plan_seconds, a.plan_send_ms, a.plan_window, a.plan_host_cores,
-               a.plan_broker_cores)
+               a.plan_broker_cores, a.plan_gateway_cores)
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     with open(os.path.join(a.out, "scale-plan.md"), "w") as f:
@@ -393,6 +438,8 @@ def main():
     if a.write_doc:
         with open(os.path.join(ROOT, "docs", "scale-plan.md"), "w") as f:
             f.write(doc)
+        with open(os.path.join(ROOT, "docs", "scale-results.json"), "w") as f:
+            json.dump(results, f, indent=2)
     print(f"\nresults: {a.out}/results.json; plan: {a.out}/scale-plan.md" +
           (" and docs/scale-plan.md" if a.write_doc else ""))
 

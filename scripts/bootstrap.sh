@@ -32,6 +32,7 @@ apt_packages=(
   chromium                                        # the monitor's end-to-end test (driven by playwright-core)
   python3-venv                                    # scripts/api-fuzz.sh installs schemathesis into a venv
   clang libclang-rt-14-dev                        # libFuzzer targets (fuzz/, scripts/fuzz.sh)
+  iproute2                                        # `ip netns`: senders on other hosts (scripts/netns-hosts.sh)
 )
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -162,8 +162,9 @@ void add_up_command(CLI::App& root) {
       bootstrap = local->bootstrap_servers();
       const auto running = kafka::probe_cluster({bootstrap, {}}, std::chrono::milliseconds(1500));
       if (!running) {
-        fmt::print("starting the local Kafka ({} broker{}) at {} ...\n", local->node_count(),
-                   local->node_count() == 1 ? "" : "s", bootstrap);
+        fmt::print("starting the local Kafka {} at {} ...\n",
+                   local->node_count() == 1 ? std::string("broker") : fmt::format("cluster ({} brokers)", local->node_count()),
+                   bootstrap);
         started_broker = local->start() == broker::LocalBroker::StartOutcome::Started;
       } else if (static_cast<int>(running->brokers.size()) < local->node_count()) {
         throw Error(fmt::format("a Kafka with {} broker(s) already answers at {}, not the {} asked for: stop it "
