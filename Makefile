@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 SMSIM := $(BUILD_DIR)/smsim
 
-.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench bench-report bench-smpp fuzz api-fuzz run stop clean
+.PHONY: all bootstrap build test test-unit test-integration test-monitor test-e2e reliability bench bench-report bench-smpp bench-cluster fuzz api-fuzz run stop clean
 
 all: build
 
@@ -41,9 +41,13 @@ RELIABILITY_MESSAGES ?= 20000
 reliability: build
 	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_reliability_tests
 	$(BUILD_DIR)/tests/smsim_http_robustness_tests
+	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_cluster_tests
+	SMSIM_RELIABILITY_MESSAGES=$(RELIABILITY_MESSAGES) $(BUILD_DIR)/tests/smsim_netns_tests
 
 # The benchmark against Kafka's own ProducerPerformance and the naive pipeline (docs/benchmarks.md);
 # not a test. ARGS e.g. --curves --memory-messages 10000000. Debian's python for confluent-kafka.
+# `make bench-cluster` measures on a local 3-node cluster at RF 3 and writes the sized plan
+# (docs/scale.md); ARGS go to scripts/bench_cluster.py (e.g. ARGS=--write-doc).
 bench: build
 	/usr/bin/python3 scripts/bench.py $(ARGS)
 
@@ -56,6 +60,9 @@ bench-report:
 # The SMPP rows (docs/smpp.md): smsim smsc alone with 1 and 8 sessions, end to end SMPP vs simulated.
 bench-smpp: build
 	python3 scripts/bench_smpp.py $(ARGS)
+
+bench-cluster: build
+	python3 scripts/bench_cluster.py $(ARGS)
 
 fuzz: build
 	bash scripts/fuzz.sh $(or $(SECONDS),600)

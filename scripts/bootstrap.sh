@@ -34,6 +34,7 @@ apt_packages=(
   python3-venv                                    # scripts/api-fuzz.sh (schemathesis) and tests/interop (smpplib) use venvs
   python3-confluent-kafka                         # tests/compat (the original's Python programs), scripts/bench.py and its naive baseline (Debian's /usr/bin/python3)
   clang libclang-rt-14-dev                        # libFuzzer targets (fuzz/, scripts/fuzz.sh)
+  iproute2                                        # `ip netns`: senders on other hosts (scripts/netns-hosts.sh)
 )
 missing=()
 for package in "${apt_packages[@]}"; do

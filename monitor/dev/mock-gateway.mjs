@@ -151,12 +151,15 @@ function monitor() {
 
 function kafkaOverview() {
   const end = produced;
-  const parts = [0, 1, 2].map((p) => ({ partition: p, end_offset: Math.floor(end / 3) + (p < end % 3 ? 1 : 0) }));
+  // A 3-broker cluster at replication factor 3: leaders rotate, every replica in sync.
+  const replication = (p) => ({ leader: (p % 3) + 1, replicas: [0, 1, 2].map((i) => ((p + i) % 3) + 1), isr: [0, 1, 2].map((i) => ((p + i) % 3) + 1) });
+  const parts = [0, 1, 2].map((p) => ({ partition: p, end_offset: Math.floor(end / 3) + (p < end % 3 ? 1 : 0), ...replication(p) }));
   return {
+    brokers: [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: 9091 + id })),
     topics: [
       { name: 'sms-messages', partitions: parts },
-      { name: 'sender-status-updates', partitions: [{ partition: 0, end_offset: end * 2 }] },
-      { name: 'sms-campaigns', partitions: [{ partition: 0, end_offset: campaigns.length }] },
+      { name: 'sender-status-updates', partitions: [{ partition: 0, end_offset: end * 2, ...replication(1) }] },
+      { name: 'sms-campaigns', partitions: [{ partition: 0, end_offset: campaigns.length, ...replication(2) }] },
     ],
     sender_group: {
       group_id: 'smsim-senders',

@@ -279,6 +279,44 @@ describe('KafkaPanel', () => {
     expect(onTopic).toHaveBeenCalledWith('sender-status-updates');
   });
 
+  it('shows leader, replicas and in-sync replicas per partition and flags what a lost broker left behind', () => {
+    const replicated = {
+      brokers: [
+        { id: 1, host: '127.0.0.1', port: 9092 },
+        { id: 3, host: '127.0.0.1', port: 9094 },
+      ],
+      topics: [
+        {
+          name: 'sms-messages',
+          partitions: [
+            { partition: 0, end_offset: 10, leader: 1, replicas: [1, 2, 3], isr: [1, 3] },
+            { partition: 1, end_offset: 12, leader: 3, replicas: [3, 1, 2], isr: [3, 1, 2] },
+          ],
+        },
+        { name: 'sms-campaigns', partitions: [{ partition: 0, end_offset: -1, leader: -1, replicas: [2], isr: [] }] },
+      ],
+      sender_group: null,
+    };
+    render(<KafkaPanel overview={replicated} error={null} topic="sms-messages" onTopic={() => undefined} records={null} recordsError={null} />);
+    const rows = screen.getByTestId('kafka-replication').querySelectorAll('tbody tr');
+    expect(rows).toHaveLength(3);
+    expect(rows[0].textContent).toBe('sms-messages011, 2, 31, 3 missing 2');
+    expect(rows[1].textContent).toBe('sms-messages133, 1, 23, 1, 2');
+    expect(rows[2].textContent).toContain('offline');
+    const topics = screen.getByTestId('kafka-topics').querySelectorAll('tbody tr');
+    expect(topics[0].textContent).toContain('22');
+    expect(topics[1].textContent).toBe('sms-campaigns100:?');
+    const brokers = screen.getByTestId('kafka-brokers').textContent;
+    expect(brokers).toContain('2 brokers: 1 (127.0.0.1:9092), 3 (127.0.0.1:9094)');
+    expect(brokers).toContain('2 under-replicated');
+    expect(brokers).toContain('1 offline');
+  });
+
+  it('leaves the replication table out for gateways that do not report it', () => {
+    render(<KafkaPanel overview={overview} error={null} topic="sms-messages" onTopic={() => undefined} records={null} recordsError={null} />);
+    expect(screen.queryByTestId('kafka-replication')).toBeNull();
+  });
+
   it('says when there is no sender group or no record, and shows errors inline', () => {
     render(
       <KafkaPanel

@@ -12,6 +12,7 @@
 #include "app/gateway_client.hpp"
 #include "app/progress.hpp"
 #include "app/up_config.hpp"
+#include "broker/cluster_plan.hpp"
 #include "broker/local_broker.hpp"
 #include "common/error.hpp"
 #include "kafka/metadata_probe.hpp"
@@ -117,6 +118,8 @@ void add_up_command(CLI::App& root) {
     std::optional<int> smsc_port;
     std::string bootstrap_servers;
     int kafka_port = 9092;
+    int brokers = 0;  // 0: what the state dir holds, else 1
+    kafka::TopicReplication replication;
     std::string state_dir = os::default_state_dir().string();
     bool exit_when_done = false;
   };
@@ -129,7 +132,14 @@ void add_up_command(CLI::App& root) {
   cmd->add_option("--smsc-port", o->smsc_port, "SMPP port of the config's [smsc] (its /metrics: the next port)")
       ->check(CLI::Range(1, 65534));
   cmd->add_option("--bootstrap-servers", o->bootstrap_servers, "Use this Kafka instead of the local broker");
-  cmd->add_option("--kafka-port", o->kafka_port, "Port of the local broker")->check(CLI::Range(1, 65534))->capture_default_str();
+  cmd->add_option("--kafka-port", o->kafka_port, "Port of the local broker (node 1 of a cluster)")
+      ->check(CLI::Range(1, 65534))
+      ->capture_default_str();
+  cmd->add_option("--brokers", o->brokers,
+                 "Nodes of the local Kafka when smsim starts it (3: a replicated cluster; default: what the state "
+                 "dir holds, else 1)")
+      ->check(CLI::Range(1, broker::kMaxBrokers));
+  add_replication_options(*cmd, o->replication);
   cmd->add_option("--state-dir", o->state_dir, "Broker data and service logs")->capture_default_str();
   cmd->add_flag("--exit-when-done", o->exit_when_done, "Stop everything once the campaign has finished");
   cmd->callback([o] {
@@ -158,13 +168,21 @@ void add_up_command(CLI::App& root) {
       settings.state_dir = o->state_dir;
       settings.kafka_lib_dir = os::default_kafka_lib_dir();
       settings.port = static_cast<std::uint16_t>(o->kafka_port);
+      settings.brokers = o->brokers;
       local = std::make_unique<broker::LocalBroker>(settings);
       bootstrap = local->bootstrap_servers();
-      if (!kafka::probe_cluster({bootstrap, {}}, std::chrono::milliseconds(1500))) {
-        fmt::print("starting the local Kafka broker at {} ...\n", bootstrap);
+      const auto running = kafka::probe_cluster({bootstrap, {}}, std::chrono::milliseconds(1500));
+      if (!running) {
+        fmt::print("starting the local Kafka {} at {} ...\n",
+                   local->node_count() == 1 ? std::string("broker") : fmt::format("cluster ({} brokers)", local->node_count()),
+                   bootstrap);
         started_broker = local->start() == broker::LocalBroker::StartOutcome::Started;
+      } else if (static_cast<int>(running->brokers.size()) < local->node_count()) {
+        throw Error(fmt::format("a Kafka with {} broker(s) already answers at {}, not the {} asked for: stop it "
+                                "(`smsim kafka stop --port {}`) or choose another --kafka-port",
+                                running->brokers.size(), bootstrap, local->node_count(), o->kafka_port));
       } else {
-        fmt::print("using the Kafka broker already answering at {}\n", bootstrap);
+        fmt::print("using the Kafka already answering at {} ({} broker(s))\n", bootstrap, running->brokers.size());
       }
     } else if (!kafka::probe_cluster({bootstrap, {}}, std::chrono::seconds(10))) {
       throw Error(fmt::format("no Kafka broker answers at {}", bootstrap));
@@ -181,7 +199,13 @@ void add_up_command(CLI::App& root) {
     std::vector<Child> children;
     const auto spawn = [&](const std::string& name, std::vector<std::string> args, bool kafka = true) {
       args.insert(args.begin(), exe);
-      if (kafka) args.insert(args.end(), {"--bootstrap-servers", bootstrap});
+      if (kafka) {
+        args.insert(args.end(), {"--bootstrap-servers", bootstrap});
+        if (o->replication.factor != 0) args.insert(args.end(), {"--replication-factor", std::to_string(o->replication.factor)});
+        if (o->replication.min_insync != 0) {
+          args.insert(args.end(), {"--min-insync-replicas", std::to_string(o->replication.min_insync)});
+        }
+      }
       const auto log = logs / (name + ".log");
       fs::remove(log);
       children.push_back({name, os::spawn({.argv = args, .output_file = log}), log});
@@ -190,7 +214,7 @@ void add_up_command(CLI::App& root) {
       // Senders first (they finish in-flight work and leave the group), then the gateway, then Kafka.
       for (auto it = children.rbegin(); it != children.rend(); ++it) os::terminate(it->pid, std::chrono::seconds(20));
       if (started_broker) {
-        fmt::print("stopping the local Kafka broker\n");
+        fmt::print("stopping the local Kafka\n");
         local->stop();
       }
     };

@@ -9,6 +9,7 @@ kafka::ClientConfig KafkaClientOptions::config() const {
   kafka::ClientConfig c;
   c.bootstrap_servers = bootstrap_servers;
   for (const auto& p : properties) c.properties.insert(kafka::parse_property(p));
+  c.replication = replication;
   return c;
 }
 
@@ -16,6 +17,18 @@ void add_kafka_client_options(CLI::App& cmd, KafkaClientOptions& options) {
   cmd.add_option("--bootstrap-servers", options.bootstrap_servers, "Kafka bootstrap servers")->capture_default_str();
   cmd.add_option("-X,--kafka-property", options.properties,
                  "librdkafka property name=value, passed through (repeatable), e.g. -X security.protocol=SSL");
+  add_replication_options(cmd, options.replication);
+}
+
+void add_replication_options(CLI::App& cmd, kafka::TopicReplication& replication) {
+  cmd.add_option("--replication-factor", replication.factor,
+                 "Replicas of each topic smsim creates (0: min(3, brokers in the cluster)); existing topics are kept")
+      ->check(CLI::Range(0, 32))
+      ->capture_default_str();
+  cmd.add_option("--min-insync-replicas", replication.min_insync,
+                 "min.insync.replicas of each topic smsim creates (0: 2 at a replication factor of 3 or more, else 1)")
+      ->check(CLI::Range(0, 32))
+      ->capture_default_str();
 }
 
 SignalWatcher::SignalWatcher(std::function<void(int)> on_signal) {

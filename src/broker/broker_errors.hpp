@@ -1,5 +1,5 @@
 #pragma once
-// Why a local broker could not be started, one type per cause, each message saying how to fix it.
+// Why the local Kafka could not be started, one type per cause, each message saying how to fix it.
 #include "common/error.hpp"
 
 namespace smsim::broker {
@@ -24,7 +24,18 @@ class StorageFormatFailed : public BrokerError {
  public:
   using BrokerError::BrokerError;
 };
+/// A node's JVM exited during start-up, or the cluster did not answer in time.
 class BrokerStartFailed : public BrokerError {
+ public:
+  using BrokerError::BrokerError;
+};
+/// The nodes run, but their KRaft quorum has not elected an active controller.
+class QuorumNotFormed : public BrokerStartFailed {
+ public:
+  using BrokerStartFailed::BrokerStartFailed;
+};
+/// The folder holds an installation with another node count than the one asked for.
+class ClusterShapeMismatch : public BrokerError {
  public:
   using BrokerError::BrokerError;
 };

@@ -5,28 +5,30 @@
 
 #include <algorithm>
 #include <thread>
+#include <vector>
 
 namespace smsim::broker {
 
-std::string render_server_properties(const BrokerSettings& settings, const BrokerLayout& layout) {
-  const std::string host = settings.host;
-  const auto port = settings.port;
-  const auto controller_port = settings.effective_controller_port();
+std::string render_server_properties(const BrokerSettings& settings, const ClusterPlan& plan, const NodePlan& node) {
+  const std::string& host = plan.host;
+  const int nodes = static_cast<int>(plan.nodes.size());
+  const int replicas = std::min(3, nodes);
   // Ordered: reading the file top to bottom tells the story of the node.
   std::vector<std::pair<std::string, std::string>> entries = {
       {"process.roles", "broker,controller"},
-      {"node.id", "1"},
-      {"controller.quorum.voters", fmt::format("1@{}:{}", host, controller_port)},
-      {"listeners", fmt::format("PLAINTEXT://{}:{},CONTROLLER://{}:{}", host, port, host, controller_port)},
-      {"advertised.listeners", fmt::format("PLAINTEXT://{}:{}", host, port)},
+      {"node.id", std::to_string(node.id)},
+      {"controller.quorum.voters", plan.quorum_voters},
+      {"listeners", fmt::format("PLAINTEXT://{}:{},CONTROLLER://{}:{}", host, node.port, host, node.controller_port)},
+      {"advertised.listeners", fmt::format("PLAINTEXT://{}:{}", host, node.port)},
       {"controller.listener.names", "CONTROLLER"},
       {"inter.broker.listener.name", "PLAINTEXT"},
       {"listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"},
-      {"log.dirs", layout.data_dir().string()},
-      // A single node cannot replicate: every internal topic gets one replica.
-      {"offsets.topic.replication.factor", "1"},
-      {"transaction.state.log.replication.factor", "1"},
-      {"transaction.state.log.min.isr", "1"},
+      {"log.dirs", node.layout.data_dir().string()},
+      // Internal topics get as many replicas as the cluster can hold, up to 3 (a single node cannot
+      // replicate); with 3, committing offsets survives the loss of one node.
+      {"offsets.topic.replication.factor", std::to_string(replicas)},
+      {"transaction.state.log.replication.factor", std::to_string(replicas)},
+      {"transaction.state.log.min.isr", std::to_string(replicas >= 3 ? 2 : 1)},
       // Fewer offsets partitions: the first consumer group on a fresh broker is ready in ~1 s, not ~5.
       {"offsets.topic.num.partitions", "10"},
       // Senders join one by one; waiting 3 s before the first rebalance only delays a campaign.
@@ -35,6 +37,12 @@ std::string render_server_properties(const BrokerSettings& settings, const Broke
       {"auto.create.topics.enable", "false"},
       {"num.partitions", "1"},
   };
+  if (nodes > 1) {
+    // Topics created by other tools (kafka-topics, ProducerPerformance) get the same durability
+    // as smsim's own: acks=all then means "on at least 2 of 3 nodes".
+    entries.emplace_back("default.replication.factor", std::to_string(replicas));
+    entries.emplace_back("min.insync.replicas", std::to_string(replicas >= 3 ? 2 : 1));
+  }
   // Kafka's defaults (8 I/O and 3 network threads) are for a server of its own; on a small machine
   // shared with the services they mostly add context switches (measured: docs/benchmarks.md).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());

@@ -4,12 +4,14 @@
 #include <string>
 
 #include "broker/broker_settings.hpp"
+#include "broker/cluster_plan.hpp"
 
 namespace smsim::broker {
 
-/// server.properties for a combined broker+controller KRaft node listening on settings.host only.
+/// server.properties for `node`, a combined broker+controller KRaft node of `plan` listening on the
+/// plan's host only. With several nodes, internal topics are replicated min(3, nodes) times.
 /// settings.overrides replace or extend our entries.
-std::string render_server_properties(const BrokerSettings& settings, const BrokerLayout& layout);
+std::string render_server_properties(const BrokerSettings& settings, const ClusterPlan& plan, const NodePlan& node);
 
 /// log4j 1.x configuration (Kafka 3.9 logs through reload4j): rolling file in logs/, nothing on stdout.
 std::string render_log4j_properties(const BrokerLayout& layout);

@@ -7,27 +7,26 @@
 
 namespace smsim::broker {
 
-/// Everything that decides how the local single-node KRaft broker runs. Defaults are the product's
-/// defaults (README, "The local broker").
+/// Everything that decides how the local KRaft Kafka runs: one node by default, or a cluster of
+/// `brokers` nodes, each a combined broker and controller. Defaults are the product's defaults
+/// (README, "The local broker"); the node layout derived from them is in cluster_plan.hpp.
 struct BrokerSettings {
-  std::filesystem::path state_dir;       // the broker lives in <state_dir>/kafka-<port>
-  std::string host = "127.0.0.1";        // both listeners bind here only
-  std::uint16_t port = 9092;             // client listener
-  std::uint16_t controller_port = 0;     // KRaft controller listener; 0 means port + 1
+  std::filesystem::path state_dir;       // everything lives in <state_dir>/kafka-<port>
+  std::string host = "127.0.0.1";        // every listener binds (and is advertised) here only
+  std::uint16_t port = 9092;             // client listener of node 1; node n listens on port + n - 1
+  std::uint16_t controller_port = 0;     // controller listener of node 1; 0 means port + brokers
+  int brokers = 0;                       // nodes; 0 means as many as <state_dir>/kafka-<port> holds, else 1
   std::filesystem::path kafka_lib_dir;   // the jars copied by kafka/pom.xml
   std::string java = "java";             // a name looked up in PATH (or $JAVA_HOME/bin/java), or a path
-  std::string heap = "512m";             // -Xms and -Xmx of the broker JVM
+  std::string heap = "512m";             // -Xms and -Xmx of each node's JVM
   std::chrono::milliseconds start_timeout{60'000};
   std::chrono::milliseconds stop_timeout{30'000};
-  std::map<std::string, std::string> overrides;  // server.properties entries that win over ours
-
-  std::uint16_t effective_controller_port() const {
-    return controller_port != 0 ? controller_port : static_cast<std::uint16_t>(port + 1);
-  }
-  std::string bootstrap_servers() const { return host + ":" + std::to_string(port); }
+  std::map<std::string, std::string> overrides;  // server.properties entries that win over ours (every node)
+  // Tests only: the name of a network namespace (`ip netns`) the JVMs run in; empty: ours.
+  std::string network_namespace;
 };
 
-/// The files of one broker instance, all below one root folder.
+/// The files of one node, all below one root folder.
 struct BrokerLayout {
   std::filesystem::path root;
 
@@ -41,7 +40,10 @@ struct BrokerLayout {
   std::filesystem::path format_log() const { return logs_dir() / "format.log"; }
   /// Written by Kafka's storage tool; its presence means the storage is formatted.
   std::filesystem::path meta_properties() const { return data_dir() / "meta.properties"; }
+  /// The KRaft election state (leader, epoch, vote) the node persists on every change.
+  std::filesystem::path quorum_state() const { return data_dir() / "__cluster_metadata-0" / "quorum-state"; }
 
+  /// The folder of the whole installation (one node or a cluster): <state_dir>/kafka-<port>.
   static BrokerLayout for_settings(const BrokerSettings& s) {
     return {s.state_dir / ("kafka-" + std::to_string(s.port))};
   }

@@ -128,9 +128,14 @@ class Api {
     for (const auto& name : known_topics()) {
       const auto offsets = inspector.topic_offsets(name);
       json partitions = json::array();
-      for (const auto& part : offsets.partitions) partitions.push_back({{"partition", part.partition}, {"end_offset", part.end_offset}});
+      for (const auto& part : offsets.partitions) {
+        partitions.push_back({{"partition", part.partition}, {"end_offset", part.end_offset}, {"leader", part.leader},
+                              {"replicas", part.replicas}, {"isr", part.isr}});
+      }
       topics.push_back({{"name", name}, {"partitions", partitions}});
     }
+    json brokers = json::array();
+    for (const auto& b : inspector.brokers()) brokers.push_back({{"id", b.id}, {"host", b.host}, {"port", b.port}});
     const auto group = inspector.group_state(settings_.sender_group, settings_.topics.messages);
     json members = json::array();
     for (const auto& m : group.members) {
@@ -143,7 +148,8 @@ class Api {
                      {"end_offset", l.end_offset},
                      {"lag", l.lag}});
     }
-    return reply_json(200, {{"topics", topics},
+    return reply_json(200, {{"brokers", brokers},
+                            {"topics", topics},
                             {"sender_group", {{"group_id", group.group_id}, {"state", group.state}, {"members", members}, {"lag", lag}}}});
   }
 

@@ -6,6 +6,7 @@
 #include "domain/segmentation.hpp"
 #include "kafka/error_policy.hpp"
 #include "kafka/errors.hpp"
+#include "kafka/watermarks.hpp"
 
 namespace smsim::gateway {
 
@@ -377,12 +378,12 @@ void Dispatcher::reconcile_outstanding() {
       return;
     }
     std::map<std::int32_t, std::int64_t> measured;
+    // Bounded even while a broker is lost (kafka/watermarks.hpp): this runs on the publishing thread.
+    const auto marks = kafka::query_watermarks(lag_reader_->c_ptr(), topics_.messages, std::chrono::seconds(5));
     for (auto* tp : tps) {
-      std::int64_t low = 0, high = 0;
-      if (lag_reader_->query_watermark_offsets(topics_.messages, tp->partition(), &low, &high, 5000) !=
-          RdKafka::ERR_NO_ERROR) {
-        continue;
-      }
+      const auto it = marks.find(tp->partition());
+      if (it == marks.end()) continue;  // its leader is lost right now
+      const auto [low, high] = it->second;
       const std::int64_t committed = tp->offset() >= 0 ? tp->offset() : low;
       measured[tp->partition()] = std::max<std::int64_t>(0, high - committed);
     }

@@ -9,6 +9,7 @@
 
 #include "kafka/dead_letters.hpp"
 #include "kafka/errors.hpp"
+#include "kafka/watermarks.hpp"
 
 namespace smsim::gateway {
 namespace {
@@ -237,10 +238,10 @@ void StatusListener::count_invalid(const std::string& topic, const std::string& 
 
 std::vector<StoredCampaign> load_campaigns(const kafka::ClientConfig& config, const std::string& topic) {
   auto consumer = make_replay_consumer(config, "campaigns");
-  std::int64_t low = 0, high = 0;
-  if (consumer->query_watermark_offsets(topic, 0, &low, &high, 10'000) != RdKafka::ERR_NO_ERROR) {
-    throw kafka::KafkaError("cannot read the end offset of " + topic);
-  }
+  // Bounded even while a broker is lost (kafka/watermarks.hpp).
+  const auto marks = kafka::query_watermarks(consumer->c_ptr(), topic, std::chrono::seconds(10));
+  if (!marks.count(0)) throw kafka::KafkaError("cannot read the end offset of " + topic);
+  const auto [low, high] = marks.at(0);
   std::map<std::string, StoredCampaign> campaigns;
   std::map<std::string, std::uint64_t> progress;
   if (high > low) {

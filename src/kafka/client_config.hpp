@@ -12,9 +12,17 @@
 
 namespace smsim::kafka {
 
+/// How smsim creates its topics on this cluster (--replication-factor, --min-insync-replicas).
+/// 0 means "fit the cluster": see kafka/topics.hpp, resolve_replication().
+struct TopicReplication {
+  int factor = 0;
+  int min_insync = 0;
+};
+
 struct ClientConfig {
   std::string bootstrap_servers = "127.0.0.1:9092";
   std::map<std::string, std::string> properties;  // librdkafka names, e.g. "security.protocol"
+  TopicReplication replication;                    // used when this process creates topics
 };
 
 /// Splits "key=value" (the value may itself contain '='). Throws ConfigError on a missing '='.

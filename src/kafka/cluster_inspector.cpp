@@ -9,6 +9,7 @@
 #include <random>
 
 #include "kafka/errors.hpp"
+#include "kafka/watermarks.hpp"
 
 namespace smsim::kafka {
 namespace {
@@ -28,18 +29,21 @@ using Metadata =
 
 void quiet_log(const rd_kafka_t*, int, const char*, const char*) {}
 
-int partition_count(rd_kafka_t* handle, const std::string& topic, std::chrono::milliseconds timeout) {
+Metadata cluster_metadata(rd_kafka_t* handle, std::chrono::milliseconds timeout) {
   const rd_kafka_metadata_t* raw = nullptr;
   if (rd_kafka_metadata(handle, 1, nullptr, &raw, static_cast<int>(timeout.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw KafkaError("cannot read cluster metadata");
   }
-  Metadata metadata(raw);
-  for (int i = 0; i < metadata->topic_cnt; ++i) {
-    if (topic == metadata->topics[i].topic && metadata->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return metadata->topics[i].partition_cnt;
+  return Metadata(raw);
+}
+
+const rd_kafka_metadata_topic_t* find_topic(const rd_kafka_metadata_t& metadata, const std::string& topic) {
+  for (int i = 0; i < metadata.topic_cnt; ++i) {
+    if (topic == metadata.topics[i].topic && metadata.topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return &metadata.topics[i];
     }
   }
-  return 0;
+  return nullptr;
 }
 
 }  // namespace
@@ -76,12 +80,28 @@ ClusterInspector::~ClusterInspector() = default;
 TopicOffsets ClusterInspector::topic_offsets(const std::string& topic, std::chrono::milliseconds timeout) {
   std::lock_guard lock(mutex_);
   TopicOffsets out{topic, {}};
-  const int partitions = partition_count(handle_.get(), topic, timeout);
-  for (int p = 0; p < partitions; ++p) {
-    std::int64_t low = 0, high = 0;
-    rd_kafka_query_watermark_offsets(handle_.get(), topic.c_str(), p, &low, &high, static_cast<int>(timeout.count()));
-    out.partitions.push_back({p, high});
+  const auto metadata = cluster_metadata(handle_.get(), timeout);
+  const auto* t = find_topic(*metadata, topic);
+  const auto marks = query_watermarks(handle_.get(), topic, timeout);
+  for (int i = 0; t && i < t->partition_cnt; ++i) {
+    const auto& p = t->partitions[i];
+    PartitionOffsets po{p.id, -1, p.leader, {p.replicas, p.replicas + p.replica_cnt}, {p.isrs, p.isrs + p.isr_cnt}};
+    if (const auto it = marks.find(p.id); it != marks.end()) po.end_offset = it->second.high;
+    out.partitions.push_back(std::move(po));
   }
+  std::sort(out.partitions.begin(), out.partitions.end(),
+            [](const PartitionOffsets& a, const PartitionOffsets& b) { return a.partition < b.partition; });
+  return out;
+}
+
+std::vector<BrokerView> ClusterInspector::brokers(std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mutex_);
+  const auto metadata = cluster_metadata(handle_.get(), timeout);
+  std::vector<BrokerView> out;
+  for (int i = 0; i < metadata->broker_cnt; ++i) {
+    out.push_back({metadata->brokers[i].id, metadata->brokers[i].host, metadata->brokers[i].port});
+  }
+  std::sort(out.begin(), out.end(), [](const BrokerView& a, const BrokerView& b) { return a.id < b.id; });
   return out;
 }
 
@@ -118,8 +138,11 @@ GroupState ClusterInspector::group_state(const std::string& group_id, const std:
             [](const GroupMember& a, const GroupMember& b) { return a.client_id < b.client_id; });
 
   // Lag: the group's committed offsets (asked with the group's id) against the end offsets.
-  const int partitions = partition_count(handle_.get(), topic, timeout);
+  const auto metadata = cluster_metadata(handle_.get(), timeout);
+  const auto* described = find_topic(*metadata, topic);
+  const int partitions = described ? described->partition_cnt : 0;
   if (partitions == 0) return out;
+  const auto marks = query_watermarks(handle_.get(), topic, timeout);
   PartitionList list(rd_kafka_topic_partition_list_new(partitions));
   for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
   auto conf = make_conf(config_, {{"group.id", group_id}, {"enable.auto.commit", "false"}});
@@ -129,9 +152,9 @@ GroupState ClusterInspector::group_state(const std::string& group_id, const std:
   for (int p = 0; p < partitions; ++p) tps.push_back(RdKafka::TopicPartition::create(topic, p));
   const bool have_committed = reader && reader->committed(tps, static_cast<int>(timeout.count())) == RdKafka::ERR_NO_ERROR;
   for (auto* tp : tps) {
-    std::int64_t low = 0, high = 0;
-    rd_kafka_query_watermark_offsets(handle_.get(), topic.c_str(), tp->partition(), &low, &high,
-                                     static_cast<int>(timeout.count()));
+    const auto it = marks.find(tp->partition());
+    if (it == marks.end()) continue;  // its leader is lost right now
+    const auto [low, high] = it->second;
     PartitionLag lag{tp->partition(), std::nullopt, high, high - low};
     if (have_committed && tp->offset() >= 0) {
       lag.committed = tp->offset();
@@ -215,10 +238,9 @@ std::vector<RecordView> ClusterInspector::newest_records(const std::string& topi
   std::map<std::int32_t, std::int64_t> ends;
   {
     std::lock_guard lock(mutex_);
-    const int partitions = partition_count(handle_.get(), topic, timeout);
-    for (int p = 0; p < partitions; ++p) {
-      std::int64_t low = 0, high = 0;
-      rd_kafka_query_watermark_offsets(handle_.get(), topic.c_str(), p, &low, &high, static_cast<int>(timeout.count()));
+    const auto metadata = cluster_metadata(handle_.get(), timeout);
+    for (const auto& [p, mark] : query_watermarks(handle_.get(), topic, timeout)) {
+      const auto [low, high] = mark;
       if (high <= low) continue;
       ends[p] = high;
       assignment.push_back(RdKafka::TopicPartition::create(topic, p, std::max(low, high - limit)));

@@ -1,6 +1,7 @@
 #pragma once
-// What the monitor's Kafka panel shows (the role Confluent Control Center played): topics with
-// partitions and end offsets, the sender group's members, assignment and lag, newest records.
+// What the monitor's Kafka panel shows (the role Confluent Control Center played): brokers, topics
+// with partitions, end offsets and replication (leader, replicas, in-sync replicas), the sender
+// group's members, assignment and lag, newest records.
 //
 // Lifecycle: owns one librdkafka consumer handle (never subscribed; it only asks) for its lifetime.
 // Threads: public methods are thread-safe (serialised by a mutex); each call blocks for at most
@@ -21,7 +22,15 @@ namespace smsim::kafka {
 
 struct PartitionOffsets {
   std::int32_t partition = 0;
-  std::int64_t end_offset = 0;
+  std::int64_t end_offset = -1;        // -1 while its leader does not answer (a broker just lost)
+  std::int32_t leader = -1;            // broker id; -1 while the partition is offline
+  std::vector<std::int32_t> replicas;  // broker ids, preferred leader first
+  std::vector<std::int32_t> isr;       // the replicas in sync with the leader
+};
+struct BrokerView {
+  std::int32_t id = -1;
+  std::string host;
+  int port = 0;
 };
 struct TopicOffsets {
   std::string name;
@@ -55,6 +64,8 @@ class ClusterInspector {
   ~ClusterInspector();
 
   TopicOffsets topic_offsets(const std::string& topic, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+  /// The brokers the cluster's metadata lists now (registered and not fenced), by id.
+  std::vector<BrokerView> brokers(std::chrono::milliseconds timeout = std::chrono::seconds(3));
   GroupState group_state(const std::string& group_id, const std::string& topic,
                          std::chrono::milliseconds timeout = std::chrono::seconds(3));
   /// Every consumer group but `exclude_group` and those named "smsim-…" whose members are assigned

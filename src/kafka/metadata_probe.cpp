@@ -35,7 +35,13 @@ std::optional<ClusterInfo> probe_cluster(const ClientConfig& config, std::chrono
       }
       for (const auto* topic : *metadata->topics()) {
         if (topic->topic().rfind("__", 0) == 0) continue;
-        info.topics.push_back({topic->topic(), static_cast<int>(topic->partitions()->size())});
+        TopicInfo t{topic->topic(), static_cast<int>(topic->partitions()->size())};
+        for (const auto* p : *topic->partitions()) {
+          t.replication_factor = std::max(t.replication_factor, static_cast<int>(p->replicas()->size()));
+          t.under_replicated += p->isrs()->size() < p->replicas()->size();
+          t.offline += p->leader() < 0;
+        }
+        info.topics.push_back(std::move(t));
       }
       std::sort(info.topics.begin(), info.topics.end(),
                 [](const TopicInfo& a, const TopicInfo& b) { return a.name < b.name; });

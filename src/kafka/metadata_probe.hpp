@@ -20,6 +20,9 @@ struct BrokerInfo {
 struct TopicInfo {
   std::string name;
   int partitions = 0;
+  int replication_factor = 0;  // replicas of its first partition
+  int under_replicated = 0;    // partitions whose in-sync replicas are fewer than their replicas
+  int offline = 0;             // partitions without a leader
 };
 
 struct ClusterInfo {

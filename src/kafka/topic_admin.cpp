@@ -71,7 +71,7 @@ void TopicAdmin::HandleDeleter::operator()(rd_kafka_t* handle) const {
   if (handle) rd_kafka_destroy(handle);
 }
 
-TopicAdmin::TopicAdmin(const ClientConfig& config) {
+TopicAdmin::TopicAdmin(const ClientConfig& config) : replication_(config.replication) {
   Conf conf(rd_kafka_conf_new());
   set(conf.get(), "bootstrap.servers", config.bootstrap_servers);
   set(conf.get(), "reconnect.backoff.max.ms", "1000");
@@ -105,10 +105,12 @@ bool TopicAdmin::ensure_topic(const TopicSpec& spec, std::chrono::milliseconds t
   const auto* results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
   const auto err = single_topic_result(results, count, spec.name, "creating topic", RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    // Creation is acknowledged by the controller before every broker's metadata shows the topic;
-    // wait for it so that the caller can produce at once.
+    // Creation is acknowledged by the controller before every broker's metadata shows the topic
+    // with a leader for each partition; wait for that so that the caller can produce (and ask
+    // for offsets) at once. On a cluster this takes a moment longer than on one node.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!partition_count(spec.name) && std::chrono::steady_clock::now() < deadline) {
+    while (!(every_partition_led(spec.name, spec.partitions) && every_leader_answers(spec.name)) &&
+           std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return true;
@@ -136,26 +138,73 @@ int TopicAdmin::ensure_partitions(const std::string& topic, int min_partitions, 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     const auto now = partition_count(topic, timeout);
-    if (now && *now >= min_partitions) return *now;
+    if (now && *now >= min_partitions && every_partition_led(topic, min_partitions) && every_leader_answers(topic)) {
+      return *now;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   throw KafkaError(fmt::format("topic '{}' did not show {} partitions within {} ms", topic, min_partitions,
                                timeout.count()));
 }
 
-std::optional<int> TopicAdmin::partition_count(const std::string& topic, std::chrono::milliseconds timeout) {
+namespace {
+Metadata all_metadata(rd_kafka_t* handle, const std::string& what, std::chrono::milliseconds timeout) {
   const rd_kafka_metadata_t* raw = nullptr;
   // all_topics=1 avoids librdkafka's per-topic request, which would try to auto-create the topic.
-  const auto err = rd_kafka_metadata(handle_.get(), 1, nullptr, &raw, static_cast<int>(timeout.count()));
+  const auto err = rd_kafka_metadata(handle, 1, nullptr, &raw, static_cast<int>(timeout.count()));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw KafkaError(fmt::format("reading metadata for topic '{}': {}", topic, rd_kafka_err2str(err)));
+    throw KafkaError(fmt::format("reading metadata for {}: {}", what, rd_kafka_err2str(err)));
   }
-  Metadata metadata(raw);
-  for (int i = 0; i < metadata->topic_cnt; ++i) {
-    const auto& t = metadata->topics[i];
-    if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) return t.partition_cnt;
+  return Metadata(raw);
+}
+
+const rd_kafka_metadata_topic_t* find_topic(const rd_kafka_metadata_t& metadata, const std::string& topic) {
+  for (int i = 0; i < metadata.topic_cnt; ++i) {
+    const auto& t = metadata.topics[i];
+    if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) return &t;
   }
-  return std::nullopt;
+  return nullptr;
+}
+}  // namespace
+
+std::optional<int> TopicAdmin::partition_count(const std::string& topic, std::chrono::milliseconds timeout) {
+  const auto metadata = all_metadata(handle_.get(), "topic '" + topic + "'", timeout);
+  const auto* t = find_topic(*metadata, topic);
+  return t ? std::optional<int>(t->partition_cnt) : std::nullopt;
+}
+
+std::optional<int> TopicAdmin::replication_factor(const std::string& topic, std::chrono::milliseconds timeout) {
+  const auto metadata = all_metadata(handle_.get(), "topic '" + topic + "'", timeout);
+  const auto* t = find_topic(*metadata, topic);
+  if (!t || t->partition_cnt == 0) return std::nullopt;
+  return t->partitions[0].replica_cnt;
+}
+
+bool TopicAdmin::every_partition_led(const std::string& topic, int min_partitions) {
+  const auto metadata = all_metadata(handle_.get(), "topic '" + topic + "'", std::chrono::seconds(10));
+  const auto* t = find_topic(*metadata, topic);
+  if (!t || t->partition_cnt < min_partitions) return false;
+  for (int i = 0; i < t->partition_cnt; ++i) {
+    if (t->partitions[i].leader < 0 || t->partitions[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+  }
+  return true;
+}
+
+bool TopicAdmin::every_leader_answers(const std::string& topic) {
+  const auto count = partition_count(topic);
+  if (!count) return false;
+  std::unique_ptr<rd_kafka_topic_partition_list_t, CDeleter<rd_kafka_topic_partition_list_t, rd_kafka_topic_partition_list_destroy>>
+      list(rd_kafka_topic_partition_list_new(*count));
+  for (int p = 0; p < *count; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
+  if (rd_kafka_offsets_for_times(handle_.get(), list.get(), 2000) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+  }
+  return true;
+}
+
+int TopicAdmin::broker_count(std::chrono::milliseconds timeout) {
+  return all_metadata(handle_.get(), "the cluster", timeout)->broker_cnt;
 }
 
 }  // namespace smsim::kafka

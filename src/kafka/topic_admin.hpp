@@ -42,11 +42,29 @@ class TopicAdmin {
   std::optional<int> partition_count(const std::string& topic,
                                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  /// Replicas of the topic's first partition, or nullopt if the topic does not exist.
+  std::optional<int> replication_factor(const std::string& topic,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  /// Brokers the cluster's metadata lists now.
+  int broker_count(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  /// The replication asked for in the config this admin was made from.
+  const TopicReplication& replication() const { return replication_; }
+
  private:
+  /// The topic shows at least `min_partitions` partitions, each with a leader.
+  bool every_partition_led(const std::string& topic, int min_partitions);
+  /// Every partition's leader answers an offsets request for it. On a cluster the metadata names a
+  /// new partition's leader a moment before that broker has taken the role (it answers "not
+  /// leader" until then), and a consumer asking for end offsets in that moment would fail.
+  bool every_leader_answers(const std::string& topic);
+
   struct HandleDeleter {
     void operator()(rd_kafka_t* handle) const;
   };
   std::unique_ptr<rd_kafka_t, HandleDeleter> handle_;
+  TopicReplication replication_;
 };
 
 }  // namespace smsim::kafka

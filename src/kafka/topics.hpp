@@ -22,7 +22,20 @@ struct TopicNames {
 /// number of senders). Equal counts keep records about one message co-partitioned.
 inline constexpr int kKeyedTopicPartitions = 6;
 
-/// Creates any missing smsim topic; grows sms-messages to at least `message_partitions`.
+/// The replication smsim's topics get: factor min(3, brokers) and min.insync.replicas 2 at a
+/// factor of 3 or more (1 below: with 2 replicas, 2 in sync would stop writes when either node
+/// is lost), unless the user asked for other values. Throws InvalidArgument naming the flag when
+/// the cluster cannot hold the factor or min.insync.replicas exceeds it.
+struct ResolvedReplication {
+  int factor = 1;
+  int min_insync = 1;
+};
+ResolvedReplication resolve_replication(const TopicReplication& wanted, int brokers);
+
+/// Creates any missing smsim topic with the replication of the admin's config (resolved against
+/// the cluster's broker count); grows sms-messages to at least `message_partitions`. An existing
+/// topic with fewer replicas than wanted is left alone with a warning (Kafka cannot add replicas
+/// without a reassignment).
 void ensure_topics(TopicAdmin& admin, const TopicNames& names, int message_partitions);
 
 }  // namespace smsim::kafka

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -11,6 +12,7 @@
 
 #include <cerrno>
 #include <deque>
+#include <random>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -39,6 +41,14 @@ char process_state(pid_t pid) {
   return line[close + 2];
 }
 
+// `ip netns add NAME` bind-mounts the namespace at /run/netns/NAME.
+int open_network_namespace(const std::string& name) {
+  const std::string path = "/run/netns/" + name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw system_error("cannot open network namespace " + path);
+  return fd;
+}
+
 }  // namespace
 
 pid_t spawn(const SpawnOptions& options) {
@@ -55,14 +65,17 @@ pid_t spawn(const SpawnOptions& options) {
   const int in_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   const std::string cwd = options.working_directory.string();
   const pid_t parent = ::getpid();
+  const int netns_fd = options.network_namespace.empty() ? -1 : open_network_namespace(options.network_namespace);
 
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(out_fd);
     ::close(in_fd);
+    if (netns_fd >= 0) ::close(netns_fd);
     throw system_error("fork failed");
   }
   if (pid == 0) {
+    if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) ::_exit(125);
     if (options.die_with_parent) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
@@ -77,6 +90,7 @@ pid_t spawn(const SpawnOptions& options) {
   }
   ::close(out_fd);
   ::close(in_fd);
+  if (netns_fd >= 0) ::close(netns_fd);
   return pid;
 }
 
@@ -148,6 +162,24 @@ bool tcp_port_is_free(const std::string& host, std::uint16_t port) {
   return free;
 }
 
+void run_in_network_namespace(const std::string& name, const std::function<void()>& work) {
+  if (name.empty()) return work();
+  const int fd = open_network_namespace(name);
+  std::exception_ptr failure;
+  // The namespace of a thread is its own: entering it here leaves the caller's threads alone.
+  std::thread worker([&] {
+    try {
+      if (::setns(fd, CLONE_NEWNET) != 0) throw system_error("cannot enter network namespace " + name);
+      work();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  worker.join();
+  ::close(fd);
+  if (failure) std::rethrow_exception(failure);
+}
+
 std::uint16_t pick_free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw system_error("socket failed");
@@ -163,6 +195,19 @@ std::uint16_t pick_free_port() {
   }
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+std::uint16_t pick_free_port_block(int count, const std::string& host) {
+  // 20000..32767: above most services, below Linux's default ephemeral range (32768..60999).
+  static std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> base(20000, 32767 - count);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int first = base(random);
+    bool all_free = true;
+    for (int p = first; p < first + count && all_free; ++p) all_free = tcp_port_is_free(host, static_cast<std::uint16_t>(p));
+    if (all_free) return static_cast<std::uint16_t>(first);
+  }
+  throw std::runtime_error("no block of " + std::to_string(count) + " free ports found on " + host);
 }
 
 std::optional<std::filesystem::path> find_executable(const std::string& name) {

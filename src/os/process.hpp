@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct SpawnOptions {
   std::filesystem::path working_directory;  // empty: inherit
   bool new_session = true;                  // setsid(): Ctrl-C in the caller's terminal does not reach it
   bool die_with_parent = false;             // PR_SET_PDEATHSIG: killed if the spawning thread dies (tests)
+  std::string network_namespace;            // `ip netns` name to run in (setns before exec); empty: ours
 };
 
 /// Starts a process and returns its pid without waiting for it. Throws std::system_error.
@@ -42,8 +44,18 @@ std::string command_line(pid_t pid);
 /// True if nothing listens on, or holds, host:port (we can bind it ourselves right now).
 bool tcp_port_is_free(const std::string& host, std::uint16_t port);
 
+/// Runs `work` on a short-lived thread that has joined the network namespace `name` (as made by
+/// `ip netns add`), so that sockets it opens live there; an empty name runs it here. Throws
+/// std::system_error when the namespace cannot be entered.
+void run_in_network_namespace(const std::string& name, const std::function<void()>& work);
+
 /// A port the kernel considers free on 127.0.0.1 at the moment of the call (for tests).
 std::uint16_t pick_free_port();
+
+/// The first of `count` consecutive ports that are all free on `host` right now, below the
+/// kernel's ephemeral range (so that no outgoing connection takes one meanwhile). For tests and
+/// benchmarks that start a cluster; throws std::runtime_error after many unlucky tries.
+std::uint16_t pick_free_port_block(int count, const std::string& host = "127.0.0.1");
 
 /// Looks `name` up in PATH; a name with a slash is checked as a path.
 std::optional<std::filesystem::path> find_executable(const std::string& name);

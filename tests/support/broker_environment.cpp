@@ -15,9 +15,14 @@ void BrokerEnvironment::SetUp() {
   broker::BrokerSettings settings;
   settings.state_dir = os::make_temp_dir("smsim-it-broker");
   settings.kafka_lib_dir = os::default_kafka_lib_dir();
-  settings.port = os::pick_free_port();
-  settings.controller_port = os::pick_free_port();
-  while (settings.controller_port == settings.port) settings.controller_port = os::pick_free_port();
+  settings.brokers = brokers_;
+  if (brokers_ == 1) {
+    settings.port = os::pick_free_port();
+    settings.controller_port = os::pick_free_port();
+    while (settings.controller_port == settings.port) settings.controller_port = os::pick_free_port();
+  } else {
+    settings.port = os::pick_free_port_block(2 * brokers_);  // client ports, then controller ports
+  }
   settings.start_timeout = std::chrono::seconds(90);
   settings.stop_timeout = std::chrono::seconds(20);
   broker_ = std::make_unique<broker::LocalBroker>(settings, /*die_with_parent=*/true);

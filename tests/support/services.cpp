@@ -16,10 +16,14 @@
 namespace smsim::test {
 
 ServiceProcess::ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file,
-                               Program program)
+                               Program program, std::string network_namespace)
     : name_(std::move(name)), log_file_(std::move(log_file)) {
   if (program == Program::Smsim) args.insert(args.begin(), SMSIM_BINARY);
-  pid_ = os::spawn({.argv = args, .output_file = log_file_, .new_session = true, .die_with_parent = true});
+  pid_ = os::spawn({.argv = args,
+                    .output_file = log_file_,
+                    .new_session = true,
+                    .die_with_parent = true,
+                    .network_namespace = std::move(network_namespace)});
 }
 
 ServiceProcess::~ServiceProcess() {

@@ -18,9 +18,10 @@ namespace smsim::test {
 class ServiceProcess {
  public:
   /// `smsim <args...>`; with Program::AsGiven, args[0] is the program (another stack, e.g. node).
+  /// `network_namespace`: an `ip netns` name to run in (another "host"); empty: this one.
   enum class Program { Smsim, AsGiven };
   ServiceProcess(std::string name, std::vector<std::string> args, std::filesystem::path log_file,
-                 Program program = Program::Smsim);
+                 Program program = Program::Smsim, std::string network_namespace = {});
   ~ServiceProcess();
   ServiceProcess(const ServiceProcess&) = delete;
   ServiceProcess& operator=(const ServiceProcess&) = delete;

@@ -132,9 +132,26 @@ export interface CampaignList {
   campaigns: Campaign[];
 }
 
+/** One partition; leader, replicas and isr (broker ids) come from gateways that know them. */
+export interface KafkaPartition {
+  partition: number;
+  /** -1 while the partition's leader does not answer (a broker just lost). */
+  end_offset: number;
+  /** -1 while the partition has no leader (offline). */
+  leader?: number;
+  replicas?: number[];
+  isr?: number[];
+}
+
 export interface KafkaTopic {
   name: string;
-  partitions: { partition: number; end_offset: number }[];
+  partitions: KafkaPartition[];
+}
+
+export interface KafkaBroker {
+  id: number;
+  host: string;
+  port: number;
 }
 
 export interface KafkaGroupMember {
@@ -152,6 +169,8 @@ export interface KafkaPartitionLag {
 }
 
 export interface KafkaOverview {
+  /** The brokers the cluster lists now (registered, not fenced). */
+  brokers?: KafkaBroker[];
   topics: KafkaTopic[];
   sender_group: {
     group_id: string;

@@ -24,18 +24,88 @@ function Topics({ overview }: { overview: KafkaOverview }) {
                 {t.name}
               </th>
               <td className="num">{t.partitions.length}</td>
-              <td className="num">{formatCount(t.partitions.reduce((sum, p) => sum + p.end_offset, 0))}</td>
+              <td className="num">{formatCount(t.partitions.reduce((sum, p) => sum + Math.max(0, p.end_offset), 0))}</td>
               <td className="chips">
-                {t.partitions.map((p) => (
-                  <span className="chip" key={p.partition} title={`partition ${p.partition}: end offset ${p.end_offset}`}>
-                    {p.partition}:{formatCount(p.end_offset)}
-                  </span>
-                ))}
+                {t.partitions.map((p) =>
+                  p.end_offset < 0 ? (
+                    <span className="chip" key={p.partition} title={`partition ${p.partition}: its leader does not answer`}>
+                      {p.partition}:?
+                    </span>
+                  ) : (
+                    <span className="chip" key={p.partition} title={`partition ${p.partition}: end offset ${p.end_offset}`}>
+                      {p.partition}:{formatCount(p.end_offset)}
+                    </span>
+                  ),
+                )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** Leader, replicas and in-sync replicas per partition: where a lost broker shows first. */
+function Replication({ overview }: { overview: KafkaOverview }) {
+  const rows = overview.topics.flatMap((t) =>
+    t.partitions.filter((p) => p.replicas !== undefined).map((p) => ({ topic: t.name, ...p })),
+  );
+  if (rows.length === 0) return null;
+  const brokers = overview.brokers ?? [];
+  const underReplicated = rows.filter((r) => (r.isr?.length ?? 0) < (r.replicas?.length ?? 0)).length;
+  const offline = rows.filter((r) => r.leader === undefined || r.leader < 0).length;
+  return (
+    <div style={{ marginTop: 16 }}>
+      <h3>Replication</h3>
+      <p style={{ margin: '0 0 8px' }} data-testid="kafka-brokers">
+        {brokers.length} broker{brokers.length === 1 ? '' : 's'}
+        {brokers.length ? ': ' : ''}
+        {brokers.map((b) => `${b.id} (${b.host}:${b.port})`).join(', ')}{' '}
+        <span className={`badge ${underReplicated ? 'warn' : 'ok'}`}>{underReplicated} under-replicated</span>{' '}
+        <span className={`badge ${offline ? 'bad' : 'ok'}`}>{offline} offline</span>
+      </p>
+      <div className="table-wrap" role="region" aria-label="Leader and replicas per partition" tabIndex={0}>
+        <table data-testid="kafka-replication">
+          <thead>
+            <tr>
+              <th scope="col">Topic</th>
+              <th scope="col" className="num">Partition</th>
+              <th scope="col" className="num">Leader</th>
+              <th scope="col">Replicas</th>
+              <th scope="col">In sync (ISR)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const replicas = r.replicas ?? [];
+              const isr = r.isr ?? [];
+              const missing = replicas.filter((id) => !isr.includes(id));
+              return (
+                <tr key={`${r.topic}/${r.partition}`}>
+                  <td className="mono">{r.topic}</td>
+                  <td className="num">{r.partition}</td>
+                  <td className="num">
+                    {r.leader === undefined || r.leader < 0 ? <span className="badge bad">offline</span> : r.leader}
+                  </td>
+                  <td>{replicas.join(', ')}</td>
+                  <td>
+                    {isr.join(', ') || '—'}
+                    {missing.length ? (
+                      <>
+                        {' '}
+                        <span className="badge warn" title={`replicas not in sync: ${missing.join(', ')}`}>
+                          missing {missing.join(', ')}
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
@@ -172,7 +242,7 @@ function Records(props: {
   );
 }
 
-/** What Confluent Control Center showed: topics, the sender group's assignment and lag, records. */
+/** What Confluent Control Center showed: topics, the sender group's assignment and lag, replication, records. */
 export function KafkaPanel(props: {
   overview: KafkaOverview | null;
   error: string | null;
@@ -183,7 +253,7 @@ export function KafkaPanel(props: {
 }) {
   const o = props.overview;
   return (
-    <Panel id="kafka" title="Kafka" hint="topics, sender group, records · refreshed at most every 5 s">
+    <Panel id="kafka" title="Kafka" hint="topics, sender group, replication, records · refreshed at most every 5 s">
       {props.error ? <p className="panel-error">Kafka overview unavailable: {props.error}</p> : null}
       {o === null ? (
         props.error ? null : <p className="empty">Loading Kafka overview…</p>
@@ -199,6 +269,7 @@ export function KafkaPanel(props: {
           </div>
         </div>
       )}
+      {o === null ? null : <Replication overview={o} />}
       <div style={{ marginTop: 16 }}>
         <Records
           topics={o?.topics.map((t) => t.name) ?? []}
