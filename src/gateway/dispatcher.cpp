@@ -53,11 +53,12 @@ Dispatcher::Dispatcher(const kafka::ClientConfig& config, kafka::TopicNames topi
   if (!lag_reader_) throw kafka::KafkaError("cannot create the lag reader: " + error);
   // Records already on the topic are history: only what other producers write from now on counts
   // as their produced messages (docs/design.md, "Messages of other producers").
-  for (int p = 0; p < partitions_; ++p) {
-    std::int64_t low = 0, high = 0;
-    if (lag_reader_->query_watermark_offsets(topics_.messages, p, &low, &high, 5000) == RdKafka::ERR_NO_ERROR) {
-      end_offsets_at_start_[p] = high;
+  try {
+    for (const auto& [p, marks] : kafka::query_watermarks(lag_reader_->c_ptr(), topics_.messages, std::chrono::seconds(5))) {
+      end_offsets_at_start_[p] = marks.high;
     }
+  } catch (const kafka::KafkaError& e) {
+    spdlog::debug("end offsets of {} at start: {}", topics_.messages, e.what());
   }
 }
 
@@ -373,7 +374,7 @@ void Dispatcher::reconcile_outstanding() {
     if (partitions <= 0) return;
     std::vector<RdKafka::TopicPartition*> tps;
     for (int p = 0; p < partitions; ++p) tps.push_back(RdKafka::TopicPartition::create(topics_.messages, p));
-    if (lag_reader_->committed(tps, 5000) != RdKafka::ERR_NO_ERROR) {
+    if (lag_reader_->committed(tps, 2000) != RdKafka::ERR_NO_ERROR) {
       RdKafka::TopicPartition::destroy(tps);
       return;
     }
@@ -404,13 +405,15 @@ void Dispatcher::reconcile_outstanding() {
 
 void Dispatcher::measure_foreign_records() {
   try {
+    // Bounded even while a broker is lost (kafka/watermarks.hpp): this runs on the publishing thread,
+    // and rd_kafka_query_watermark_offsets would stall it for minutes after a leader dies.
     const int partitions = admin_->partition_count(topics_.messages).value_or(0);
+    const auto marks = kafka::query_watermarks(lag_reader_->c_ptr(), topics_.messages, std::chrono::seconds(2));
+    if (static_cast<int>(marks.size()) < partitions) return;  // a leader is unreachable: measure next round
     std::int64_t appended = 0;
-    for (int p = 0; p < partitions; ++p) {
-      std::int64_t low = 0, high = 0;
-      if (lag_reader_->query_watermark_offsets(topics_.messages, p, &low, &high, 5000) != RdKafka::ERR_NO_ERROR) return;
+    for (const auto& [p, m] : marks) {
       const auto it = end_offsets_at_start_.find(p);
-      appended += std::max<std::int64_t>(0, high - (it == end_offsets_at_start_.end() ? 0 : it->second));
+      appended += std::max<std::int64_t>(0, m.high - (it == end_offsets_at_start_.end() ? 0 : it->second));
     }
     std::int64_t foreign = 0;
     {

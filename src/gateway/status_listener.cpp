@@ -1,5 +1,7 @@
 #include "gateway/status_listener.hpp"
 
+#include <thread>
+
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
@@ -239,8 +241,15 @@ void StatusListener::count_invalid(const std::string& topic, const std::string& 
 std::vector<StoredCampaign> load_campaigns(const kafka::ClientConfig& config, const std::string& topic) {
   auto consumer = make_replay_consumer(config, "campaigns");
   // Bounded even while a broker is lost (kafka/watermarks.hpp).
-  const auto marks = kafka::query_watermarks(consumer->c_ptr(), topic, std::chrono::seconds(10));
-  if (!marks.count(0)) throw kafka::KafkaError("cannot read the end offset of " + topic);
+  // On a cluster, a topic created a moment ago (or one whose leader is moving) can be missing from
+  // the metadata of the broker asked: ask again for a while before giving up.
+  auto marks = kafka::query_watermarks(consumer->c_ptr(), topic, std::chrono::seconds(10));
+  for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       !marks.count(0) && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    marks = kafka::query_watermarks(consumer->c_ptr(), topic, std::chrono::seconds(10));
+  }
+  if (!marks.count(0)) throw kafka::KafkaError("cannot read the end offset of " + topic + " within 30 s");
   const auto [low, high] = marks.at(0);
   std::map<std::string, StoredCampaign> campaigns;
   std::map<std::string, std::uint64_t> progress;

@@ -119,7 +119,15 @@ bool TopicAdmin::ensure_topic(const TopicSpec& spec, std::chrono::milliseconds t
 }
 
 int TopicAdmin::ensure_partitions(const std::string& topic, int min_partitions, std::chrono::milliseconds timeout) {
-  const auto current = partition_count(topic, timeout);
+  // On a cluster, a broker's metadata cache can lag the controller for a moment after creation:
+  // a topic that one broker just showed may be unknown to the next one asked. Ask again until
+  // the deadline before concluding that it does not exist.
+  const auto visible_by = std::chrono::steady_clock::now() + timeout;
+  auto current = partition_count(topic, timeout);
+  while (!current && std::chrono::steady_clock::now() < visible_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    current = partition_count(topic, timeout);
+  }
   if (!current) throw KafkaError(fmt::format("cannot grow topic '{}': it does not exist", topic));
   if (*current >= min_partitions) return *current;
   char error[512];
